@@ -1,0 +1,250 @@
+// The one extraction shared by `vendor` and `drift`: upstream document → the client's subset.
+// A fix here fixes both, which is the point of keeping it in one module.
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { bundle, createConfig, makeDocumentFromString, parseYaml } from "@redocly/openapi-core";
+
+/** The default upstream for maintainers with a network (see ../shared/upstream/README.md). */
+export const DEFAULT_UPSTREAM =
+  "https://raw.githubusercontent.com/Stability-AI/rest-api-support/main/generated/spec/v1alpha.json";
+
+/** Where the vendored subset lives, relative to the repository root. */
+export const VENDORED_SPEC = "openapi/stability-user.openapi.json";
+
+/** The operations this client depends on, by method and full URL path. */
+export const CLIENT_OPERATIONS = [
+  { method: "get", path: "/v1alpha/user/account" },
+  { method: "get", path: "/v1alpha/user/balance" },
+] as const;
+
+/** Thrown for every reason the upstream cannot be read or used; the message is one line. */
+export class UpstreamError extends Error {
+  override name = "UpstreamError";
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type OpenApiDocument = { [key: string]: Json };
+
+export interface LoadedUpstream {
+  /** What the caller asked for: a URL, or a file path as given. */
+  source: string;
+  /** sha256 of the exact bytes read. */
+  sha256: string;
+  text: string;
+}
+
+const isUrl = (source: string) => /^https?:\/\//i.test(source);
+
+export async function loadUpstream(
+  source: string,
+  { timeoutMs = 30_000 }: { timeoutMs?: number } = {},
+): Promise<LoadedUpstream> {
+  let bytes: Uint8Array;
+  if (isUrl(source)) {
+    let response: Response;
+    try {
+      response = await fetch(source, { signal: AbortSignal.timeout(timeoutMs) });
+      if (!response.ok) throw new UpstreamError(`${source}: HTTP ${response.status}`);
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch (error) {
+      if (error instanceof UpstreamError) throw error;
+      const e = error as Error & { cause?: { code?: string; message?: string } };
+      const reason =
+        e.name === "TimeoutError"
+          ? `no complete response within ${timeoutMs} ms`
+          : (e.cause?.code ?? e.cause?.message ?? e.message);
+      throw new UpstreamError(`${source}: unreachable (${reason})`);
+    }
+  } else {
+    try {
+      bytes = await readFile(source);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "read failed";
+      throw new UpstreamError(`${source}: cannot read file (${code})`);
+    }
+  }
+  return {
+    source,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    text: new TextDecoder().decode(bytes),
+  };
+}
+
+/** JSON when it looks like JSON (so a broken JSON file is reported as such), YAML otherwise. */
+export function parseDocument(text: string, source: string): OpenApiDocument {
+  let parsed: unknown;
+  const json = /^\s*[{[]/.test(text);
+  try {
+    parsed = json ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    const detail = (error as Error).message.split("\n")[0];
+    throw new UpstreamError(`${source}: not valid ${json ? "JSON" : "YAML"} (${detail})`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new UpstreamError(`${source}: not an OpenAPI document (not an object)`);
+  }
+  const doc = parsed as OpenApiDocument;
+  if (typeof doc.openapi !== "string" || !/^3\.\d+/.test(doc.openapi)) {
+    const found = doc.swagger
+      ? `swagger ${String(doc.swagger)}`
+      : `openapi: ${JSON.stringify(doc.openapi ?? null)}`;
+    throw new UpstreamError(`${source}: not an OpenAPI 3.x document (${found})`);
+  }
+  if (!isObject(doc.paths)) throw new UpstreamError(`${source}: OpenAPI document has no paths`);
+  return doc;
+}
+
+function isObject(value: unknown): value is { [key: string]: Json } {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** The server's base path (`/v1alpha` in `https://api.stability.ai/v1alpha`), variables substituted. */
+export function serverBase(doc: OpenApiDocument): { origin: string; basePath: string } {
+  const servers = Array.isArray(doc.servers) ? doc.servers : [];
+  const first = servers[0];
+  if (!isObject(first) || typeof first.url !== "string") return { origin: "", basePath: "" };
+  const variables = isObject(first.variables) ? first.variables : {};
+  const url = first.url.replace(/\{([^}]+)\}/g, (whole, name: string) => {
+    const variable = variables[name];
+    return isObject(variable) && typeof variable.default === "string" ? variable.default : whole;
+  });
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(url);
+  const parsed = new URL(url, "http://relative.invalid");
+  const basePath = parsed.pathname.replace(/\/+$/, "");
+  return { origin: absolute ? parsed.origin : "", basePath };
+}
+
+const dropCodeSamples = (value: Json): Json => {
+  if (Array.isArray(value)) return value.map(dropCodeSamples);
+  if (!isObject(value)) return value;
+  const out: { [key: string]: Json } = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (key !== "x-codeSamples" && key !== "x-code-samples") out[key] = dropCodeSamples(child);
+  }
+  return out;
+};
+
+export interface ExtractOptions {
+  /** Absolute file path or URL the document came from, so relative external `$ref`s resolve. */
+  location: string;
+  /** Inline every `$ref` (for comparison) instead of keeping the closure in `components`. */
+  dereference?: boolean;
+  /** Report missing operations instead of refusing; drift reports them as removed. */
+  allowMissing?: boolean;
+}
+
+/**
+ * Turns an upstream document into the client's subset: the two operations under their full URL
+ * paths (server base path folded in), every component they reference, the security schemes and
+ * tags they use, `openapi`/`info`/`servers`, and no code samples. Deterministic for equal input.
+ */
+export async function extractClientSubset(
+  doc: OpenApiDocument,
+  { location, dereference = false, allowMissing = false }: ExtractOptions,
+): Promise<{ subset: OpenApiDocument; missing: string[] }> {
+  const { origin, basePath } = serverBase(doc);
+  const paths = doc.paths as { [key: string]: Json };
+  const picked: { [key: string]: Json } = {};
+  const missing: string[] = [];
+  for (const { method, path: fullPath } of CLIENT_OPERATIONS) {
+    const key = Object.keys(paths).find((p) => basePath + p.replace(/\/+$/, "") === fullPath);
+    const item = key === undefined ? undefined : paths[key];
+    const operation = isObject(item) ? item[method] : undefined;
+    if (!isObject(item) || !isObject(operation)) {
+      missing.push(`${method.toUpperCase()} ${fullPath}`);
+      continue;
+    }
+    // Path-level parameters and $ref'd path items belong to the operation as seen by a client.
+    const pathItem: { [key: string]: Json } = { [method]: operation };
+    if (Array.isArray(item.parameters)) pathItem.parameters = item.parameters;
+    if (typeof item.$ref === "string") pathItem.$ref = item.$ref;
+    picked[fullPath] = pathItem;
+  }
+  if (missing.length > 0 && !allowMissing) {
+    throw new UpstreamError(
+      `${location}: operation${missing.length > 1 ? "s" : ""} missing: ${missing.join(", ")}`,
+    );
+  }
+
+  const pruned: OpenApiDocument = { ...doc, paths: picked };
+  let bundled: OpenApiDocument;
+  try {
+    const config = await createConfig({});
+    const result = await bundle({
+      doc: makeDocumentFromString(JSON.stringify(pruned), location),
+      config,
+      dereference,
+      removeUnusedComponents: !dereference,
+    });
+    const unresolved = result.problems.find((p) => p.severity === "error");
+    if (unresolved) throw new UpstreamError(`${location}: ${unresolved.message.split("\n")[0]}`);
+    bundled = result.bundle.parsed as OpenApiDocument;
+  } catch (error) {
+    if (error instanceof UpstreamError) throw error;
+    throw new UpstreamError(
+      `${location}: cannot resolve references (${(error as Error).message.split("\n")[0]})`,
+    );
+  }
+
+  const operations = Object.values(bundled.paths as { [key: string]: { [key: string]: Json } })
+    .map((item) => Object.entries(item).find(([k]) => k !== "parameters" && k !== "$ref")?.[1])
+    .filter(isObject);
+
+  const usedSchemes = new Set<string>();
+  const usedTags = new Set<string>();
+  for (const op of operations) {
+    const security = Array.isArray(op.security)
+      ? op.security
+      : Array.isArray(doc.security)
+        ? doc.security
+        : [];
+    for (const requirement of security)
+      if (isObject(requirement)) Object.keys(requirement).forEach((n) => usedSchemes.add(n));
+    if (Array.isArray(op.tags)) op.tags.forEach((t) => typeof t === "string" && usedTags.add(t));
+  }
+
+  const components = isObject(bundled.components) ? { ...bundled.components } : {};
+  const schemes = isObject(components.securitySchemes) ? components.securitySchemes : {};
+  const keptSchemes = Object.fromEntries(
+    Object.keys(schemes)
+      .filter((name) => usedSchemes.has(name))
+      .sort()
+      .map((name) => [name, schemes[name] as Json]),
+  );
+  delete components.securitySchemes;
+  const sortedComponents: { [key: string]: Json } = {};
+  for (const kind of Object.keys(components).sort()) {
+    const group = components[kind];
+    if (!isObject(group) || Object.keys(group).length === 0) continue;
+    sortedComponents[kind] = Object.fromEntries(
+      Object.keys(group)
+        .sort()
+        .map((n) => [n, group[n] as Json]),
+    );
+  }
+  if (Object.keys(keptSchemes).length > 0) sortedComponents.securitySchemes = keptSchemes;
+
+  const subset: OpenApiDocument = {
+    openapi: doc.openapi as Json,
+    info: doc.info ?? {},
+    servers: origin ? [{ url: origin }] : [],
+    ...(Array.isArray(doc.security) ? { security: doc.security } : {}),
+    tags: (Array.isArray(doc.tags) ? doc.tags : []).filter(
+      (t) => isObject(t) && typeof t.name === "string" && usedTags.has(t.name),
+    ),
+    paths: Object.fromEntries(
+      CLIENT_OPERATIONS.filter((op) => op.path in (bundled.paths as object)).map((op) => [
+        op.path,
+        (bundled.paths as { [key: string]: Json })[op.path] as Json,
+      ]),
+    ),
+    ...(Object.keys(sortedComponents).length > 0 ? { components: sortedComponents } : {}),
+  };
+  return { subset: dropCodeSamples(subset) as OpenApiDocument, missing };
+}
+
+/** Resolves a CLI `--upstream` value: URLs as they are, files relative to the working directory. */
+export function locationOf(source: string): string {
+  return isUrl(source) ? source : path.resolve(source);
+}

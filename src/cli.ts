@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+// stability-user: the CLI over the library. Node-only, so it lives outside what src/index.ts loads.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import {
+  StabilityError,
+  StabilityInputError,
+  createStabilityClient,
+  type Account,
+  type Balance,
+} from "./index.js";
+
+const USAGE = `Usage: stability-user <command> [options]
+
+Commands:
+  account                      Who owns the API key, and their organizations
+  balance                      Credit balance of the key owner's default organization
+
+Options:
+  --organization <id>          balance: read this organization's balance
+  --min-credits <n>            balance: exit 3 when the balance is below n
+  --json                       Print exactly the API's JSON body
+  --base-url <url>             API base URL (default https://api.stability.ai)
+  --api-key-prefix <word>      Put a word before the key, e.g. Bearer
+  --timeout-ms <ms>            Time limit per attempt (default 60000)
+  --max-retries <n>            Retries on connection errors, 429 and 5xx (default 2)
+  -h, --help                   Show this help
+  -V, --version                Show the version
+
+The API key is read from STABILITY_API_KEY (never from an argument: arguments
+end up in shell history and ps).
+
+Exit codes: 0 ok, 1 API or connection error, 2 usage error, 3 balance below --min-credits.`;
+
+const EXIT = { ok: 0, failed: 1, usage: 2, lowBalance: 3 } as const;
+
+class UsageError extends Error {}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        organization: { type: "string" },
+        "min-credits": { type: "string" },
+        json: { type: "boolean", default: false },
+        "base-url": { type: "string" },
+        "api-key-prefix": { type: "string" },
+        "timeout-ms": { type: "string" },
+        "max-retries": { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+        version: { type: "boolean", short: "V", default: false },
+      },
+    });
+  } catch (error) {
+    const hint = argv.some((a) => /^--api-?key(=|$)/.test(a))
+      ? " (the key comes from STABILITY_API_KEY, never from an argument)"
+      : "";
+    throw new UsageError(`${(error as Error).message}${hint}`);
+  }
+}
+
+function number(value: string | undefined, flag: string, integer = false): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || (integer && (!Number.isInteger(n) || n < 0))) {
+    throw new UsageError(
+      `--${flag} must be ${integer ? "a whole number ≥ 0" : "a number"}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows
+    .map(
+      (r) =>
+        `  ${r
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join("  ")
+          .trimEnd()}`,
+    )
+    .join("\n");
+}
+
+function formatAccount(account: Account): string {
+  const lines = [`id:     ${account.id}`, `email:  ${account.email}`];
+  if (account.organizations.length === 0) return [...lines, "organizations: none"].join("\n");
+  const rows = account.organizations.map((o) => [
+    o.id,
+    o.name,
+    o.role,
+    o.is_default ? "yes" : "no",
+  ]);
+  return [...lines, "organizations:", table([["ID", "NAME", "ROLE", "DEFAULT"], ...rows])].join(
+    "\n",
+  );
+}
+
+function formatBalance(balance: Balance, organization?: string): string {
+  return `credits: ${balance.credits}${organization ? ` (organization ${organization})` : ""}`;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Runs the CLI and returns its exit code; output goes through `out`/`err` so nothing here calls process.exit. */
+async function main(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
+  try {
+    const { values, positionals } = parse(argv);
+    if (values.help) return (out(USAGE), EXIT.ok);
+    if (values.version) return (out(version()), EXIT.ok);
+    const [command, ...extra] = positionals;
+    if (command !== "account" && command !== "balance") {
+      throw new UsageError(
+        command
+          ? `unknown command ${JSON.stringify(command)}`
+          : "missing command (account or balance)",
+      );
+    }
+    if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+    if (
+      command === "account" &&
+      (values.organization !== undefined || values["min-credits"] !== undefined)
+    ) {
+      throw new UsageError("--organization and --min-credits apply to balance only");
+    }
+    const minCredits = number(values["min-credits"], "min-credits");
+    const client = createStabilityClient({
+      apiKey: env.STABILITY_API_KEY ?? "",
+      apiKeyPrefix: values["api-key-prefix"],
+      baseUrl: values["base-url"],
+      timeoutMs: number(values["timeout-ms"], "timeout-ms"),
+      maxRetries: number(values["max-retries"], "max-retries", true),
+    });
+
+    if (command === "account") {
+      const account = await client.account();
+      out(values.json ? JSON.stringify(account, null, 2) : formatAccount(account));
+      return EXIT.ok;
+    }
+    const balance = await client.balance({ organization: values.organization });
+    out(
+      values.json ? JSON.stringify(balance, null, 2) : formatBalance(balance, values.organization),
+    );
+    if (minCredits !== undefined && balance.credits < minCredits) {
+      err(`stability-user: balance ${balance.credits} is below --min-credits ${minCredits}`);
+      return EXIT.lowBalance;
+    }
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof StabilityInputError) {
+      err(
+        `stability-user: ${error.message.replace("pass { apiKey } to createStabilityClient() or ", "")}`,
+      );
+      err("Run stability-user --help for usage.");
+      return EXIT.usage;
+    }
+    if (error instanceof StabilityError) {
+      err(`stability-user: ${error.message}`);
+      return EXIT.failed;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(
+  process.argv.slice(2),
+  process.env,
+  (line) => process.stdout.write(`${line}\n`),
+  (line) => process.stderr.write(`${line}\n`),
+);

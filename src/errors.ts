@@ -1,0 +1,180 @@
+/**
+ * The error JSON the Stability API sends with a failure (its `Error` schema).
+ * @example { "id": "3F1FKVRR", "name": "bad_request", "message": "Value of ID must be an integer", "temporary": false, "timeout": false, "fault": false }
+ */
+export interface ApiErrorBody {
+  id: string;
+  name: string;
+  message: string;
+  temporary: boolean;
+  timeout: boolean;
+  fault: boolean;
+}
+
+/** Where a request went: the method and the URL path, never headers or the key. */
+export interface RequestTarget {
+  method: string;
+  path: string;
+}
+
+/** Base class of every error this package throws; `instanceof StabilityError` catches them all. */
+export class StabilityError extends Error {
+  override name = "StabilityError";
+  /** HTTP method of the request, when the error belongs to one. */
+  readonly method?: string;
+  /** URL path of the request (`/v1alpha/user/balance`), when the error belongs to one. */
+  readonly path?: string;
+
+  constructor(message: string, target?: RequestTarget, options?: { cause?: unknown }) {
+    super(target ? `${target.method} ${target.path}: ${message}` : message, options);
+    if (target) {
+      this.method = target.method;
+      this.path = target.path;
+    }
+  }
+}
+
+/** The options or arguments cannot make a safe request (no key, CR/LF in a header value, plain `http://`); nothing was sent. */
+export class StabilityInputError extends StabilityError {
+  override name = "StabilityInputError";
+}
+
+/** The API answered with a non-2xx status. Subclasses name the common statuses. */
+export class StabilityApiError extends StabilityError {
+  override name = "StabilityApiError";
+  /** The HTTP status code. */
+  readonly status: number;
+  /** The response headers. */
+  readonly headers: Headers;
+  /** The API's error JSON when the body is that, else the body text (a proxy's HTML page, say). */
+  readonly body: ApiErrorBody | string;
+  /** The wait the server asked for (`retry-after-ms` or `Retry-After`), in milliseconds. */
+  readonly retryAfterMs?: number;
+
+  constructor(
+    target: RequestTarget,
+    status: number,
+    headers: Headers,
+    body: ApiErrorBody | string,
+    retryAfterMs?: number,
+  ) {
+    super(`${status} ${describeBody(body)}`, target);
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** 400: the API rejected the request. */
+export class BadRequestError extends StabilityApiError {
+  override name = "BadRequestError";
+}
+/** 401: the API key is missing, malformed or unknown. */
+export class AuthenticationError extends StabilityApiError {
+  override name = "AuthenticationError";
+}
+/** 403: the key is valid but may not do this (for example, another organization's balance). */
+export class PermissionDeniedError extends StabilityApiError {
+  override name = "PermissionDeniedError";
+}
+/** 404: no such resource (or a wrong `baseUrl`). */
+export class NotFoundError extends StabilityApiError {
+  override name = "NotFoundError";
+}
+/** 429: too many requests; `retryAfterMs` says how long the server asked to wait. */
+export class RateLimitError extends StabilityApiError {
+  override name = "RateLimitError";
+}
+/** 5xx: the API or a proxy in front of it failed. */
+export class InternalServerError extends StabilityApiError {
+  override name = "InternalServerError";
+}
+
+/** No response came: connection refused or reset, DNS failure, TLS failure. `cause` holds the platform's error. */
+export class StabilityConnectionError extends StabilityError {
+  override name = "StabilityConnectionError";
+}
+
+/** No complete response within `timeoutMs` for one attempt. */
+export class StabilityTimeoutError extends StabilityConnectionError {
+  override name = "StabilityTimeoutError";
+}
+
+/** The caller's `signal` aborted the call; `cause` is the signal's reason. Never retried. */
+export class StabilityAbortError extends StabilityError {
+  override name = "StabilityAbortError";
+}
+
+/** A 2xx response whose body is not what the API promises: empty, not JSON, or (with `validateResponses`) off-schema. */
+export class StabilityResponseError extends StabilityError {
+  override name = "StabilityResponseError";
+  /** The HTTP status code. */
+  readonly status: number;
+  /** The first 200 characters of the body. */
+  readonly excerpt: string;
+
+  constructor(
+    target: RequestTarget,
+    status: number,
+    problem: string,
+    text: string,
+    options?: { cause?: unknown },
+  ) {
+    const excerpt = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+    super(`${status} ${problem}${text ? `: ${JSON.stringify(excerpt)}` : ""}`, target, options);
+    this.status = status;
+    this.excerpt = excerpt;
+  }
+}
+
+/** With `validateResponses: true`: a 2xx JSON body that does not match the vendored schema. */
+export class StabilityValidationError extends StabilityResponseError {
+  override name = "StabilityValidationError";
+  /** The JSON pointer into the body that failed (`/credits`), and what was expected. */
+  readonly issue: { path: string; message: string };
+
+  constructor(
+    target: RequestTarget,
+    status: number,
+    issue: { path: string; message: string },
+    text: string,
+  ) {
+    super(
+      target,
+      status,
+      `response does not match the schema at ${issue.path}: ${issue.message}`,
+      text,
+    );
+    this.issue = issue;
+  }
+}
+
+const STATUS_CLASSES: Record<number, typeof StabilityApiError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  429: RateLimitError,
+};
+
+/** Which error class a non-2xx status gets. The one place statuses map to classes. */
+export function errorClassForStatus(status: number): typeof StabilityApiError {
+  return STATUS_CLASSES[status] ?? (status >= 500 ? InternalServerError : StabilityApiError);
+}
+
+/** Recognises the API's error JSON; anything else stays text. */
+export function isApiErrorBody(value: unknown): value is ApiErrorBody {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as ApiErrorBody).message === "string" &&
+    typeof (value as ApiErrorBody).name === "string"
+  );
+}
+
+function describeBody(body: ApiErrorBody | string): string {
+  if (typeof body !== "string") return `${body.name}: ${body.message}`;
+  const text = body.replace(/\s+/g, " ").trim();
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text || "(empty body)";
+}

@@ -1,0 +1,39 @@
+// The public entry. Named exports only; everything a user needs is listed here.
+// Deliberately left out: the engines and generation operations of the v1alpha spec (out of scope),
+// and the internal option resolution and request loop (reachable only through createStabilityClient).
+export {
+  createStabilityClient,
+  type Account,
+  type Balance,
+  type HttpInfo,
+  type OrganizationMembership,
+  type StabilityClient,
+} from "./client.js";
+export {
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  StabilityAbortError,
+  StabilityApiError,
+  StabilityConnectionError,
+  StabilityError,
+  StabilityInputError,
+  StabilityResponseError,
+  StabilityTimeoutError,
+  StabilityValidationError,
+  errorClassForStatus,
+  type ApiErrorBody,
+} from "./errors.js";
+export {
+  DEFAULTS,
+  type BalanceOptions,
+  type LogLevel,
+  type Logger,
+  type RequestOptions,
+  type StabilityClientOptions,
+} from "./options.js";
+export { isRetryable, parseRetryAfter, retryDelay, MAX_RETRY_AFTER_MS } from "./retry.js";
+export type { components, operations, paths } from "./generated/stability-user.js";

@@ -1,0 +1,52 @@
+import {
+  StabilityAbortError,
+  StabilityApiError,
+  StabilityConnectionError,
+  type StabilityError,
+} from "./errors.js";
+
+/** The longest wait a server may ask for before the client gives up instead of sleeping. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+const BASE_DELAY_MS = 500;
+const MAX_DELAY_MS = 8_000;
+const RETRYABLE_STATUS = new Set([408, 409, 429]);
+
+/** Whether an attempt's failure is worth another attempt: connection trouble, timeouts, 408/409/429/5xx. */
+export function isRetryable(error: StabilityError): boolean {
+  if (error instanceof StabilityAbortError) return false;
+  if (error instanceof StabilityConnectionError) return true;
+  return (
+    error instanceof StabilityApiError &&
+    (RETRYABLE_STATUS.has(error.status) || error.status >= 500)
+  );
+}
+
+/**
+ * The wait the server asked for, in milliseconds: `retry-after-ms`, else `Retry-After` as seconds
+ * or an HTTP date. `undefined` when absent or unreadable.
+ */
+export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
+  const ms = headers.get("retry-after-ms");
+  if (ms !== null && ms.trim() !== "" && Number.isFinite(Number(ms)))
+    return Math.max(0, Number(ms));
+  const value = headers.get("retry-after")?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/**
+ * How long to wait before retry number `attempt + 1` (attempt counts from 0): the server's wish
+ * when it gave one, else `min(0.5 s × 2^attempt, 8 s)` less up to 25 % jitter. `undefined` means
+ * the server asked for more than {@link MAX_RETRY_AFTER_MS}: stop and report.
+ */
+export function retryDelay(
+  attempt: number,
+  retryAfterMs?: number,
+  random = Math.random(),
+): number | undefined {
+  if (retryAfterMs !== undefined)
+    return retryAfterMs > MAX_RETRY_AFTER_MS ? undefined : retryAfterMs;
+  return Math.min(BASE_DELAY_MS * 2 ** attempt, MAX_DELAY_MS) * (1 - 0.25 * random);
+}

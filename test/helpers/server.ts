@@ -1,0 +1,117 @@
+// The one test helper: a real HTTP server on 127.0.0.1 (ephemeral port) that answers each
+// request with the next scripted behaviour and records what it received, plus a recording fetch.
+import { once } from "node:events";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface Received {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** One scripted answer. It may reply, stall, or destroy the socket. */
+export type Behaviour = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface TestServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** Every request that reached the server, in order. */
+  received: Received[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a server answering request n with `script[n]` (the last entry repeats).
+ * Close it with `await server.close()`; open sockets are destroyed.
+ */
+export async function startServer(...script: Behaviour[]): Promise<TestServer> {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    received.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers });
+    const behaviour = script[Math.min(received.length - 1, script.length - 1)] ?? json(200, {});
+    behaviour(req, res);
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, "close");
+    },
+  };
+}
+
+/** Replies with a JSON body. */
+export const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Behaviour =>
+  (_req, res) => {
+    res
+      .writeHead(status, { "content-type": "application/json", ...headers })
+      .end(JSON.stringify(body));
+  };
+
+/** Replies with a body as given (HTML, empty, broken JSON). */
+export const text =
+  (
+    status: number,
+    body: string,
+    headers: Record<string, string> = { "content-type": "text/html" },
+  ): Behaviour =>
+  (_req, res) => {
+    res.writeHead(status, headers).end(body);
+  };
+
+/** Destroys the connection before any response: the client sees a reset. */
+export const reset = (): Behaviour => (req) => {
+  req.socket.destroy();
+};
+
+/** Sends headers and part of a body promising more, then destroys the connection. */
+export const resetMidBody =
+  (status = 200): Behaviour =>
+  (req, res) => {
+    res.writeHead(status, { "content-type": "application/json", "content-length": "100" });
+    res.write('{"credits": 1');
+    setTimeout(() => req.socket.destroy(), 10);
+  };
+
+/** Never answers (headers never come). */
+export const stall = (): Behaviour => () => {};
+
+/** Sends headers and part of a body, then goes silent. */
+export const stallBody =
+  (status = 200): Behaviour =>
+  (_req, res) => {
+    res.writeHead(status, { "content-type": "application/json", "content-length": "100" });
+    res.write('{"credits": 1');
+  };
+
+/** Redirects to `location`. */
+export const redirect =
+  (location: string, status = 302): Behaviour =>
+  (_req, res) => {
+    res.writeHead(status, { location }).end();
+  };
+
+/** A `fetch` that records each Request and answers from `respond` without a socket. */
+export function recordingFetch(
+  respond: (request: Request) => Response | Promise<Response> = () => Response.json({ credits: 1 }),
+) {
+  const requests: Request[] = [];
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    requests.push(request);
+    return respond(request);
+  };
+  return { fetch: fetch as typeof globalThis.fetch, requests };
+}
