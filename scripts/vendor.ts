@@ -1,5 +1,5 @@
 // npm run vendor [-- --upstream <url|file>]: upstream document → openapi/stability-user.openapi.json
-import { rename, writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import { fail, parseFlags } from "./lib/cli-args.ts";
 import {
   DEFAULT_UPSTREAM,
@@ -34,8 +34,14 @@ try {
   };
   // Write beside the target and rename, so a failure never leaves a half-written spec.
   const temp = `${flags.out}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(output, null, 2)}\n`);
-  await rename(temp, flags.out);
+  try {
+    await writeFile(temp, `${JSON.stringify(output, null, 2)}\n`);
+    await rename(temp, flags.out);
+  } catch (error) {
+    await rm(temp, { force: true });
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    fail(`vendor: cannot write ${flags.out} (${code})`);
+  }
   const ops = Object.keys(subset.paths as object).length;
   const schemas = Object.keys(
     (subset.components as { schemas?: object } | undefined)?.schemas ?? {},

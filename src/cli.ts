@@ -28,7 +28,8 @@ Options:
   -V, --version                Show the version
 
 The API key is read from STABILITY_API_KEY (never from an argument: arguments
-end up in shell history and ps).
+end up in shell history and ps). STABILITY_LOG=debug logs every attempt on
+stderr, with Authorization redacted.
 
 Exit codes: 0 ok, 1 API or connection error, 2 usage error, 3 balance below --min-credits.`;
 
@@ -143,6 +144,10 @@ async function main(
       baseUrl: values["base-url"],
       timeoutMs: number(values["timeout-ms"], "timeout-ms"),
       maxRetries: number(values["max-retries"], "max-retries", true),
+      // Failures are reported once, as the exit line; STABILITY_LOG=debug still shows every attempt.
+      logLevel: env.STABILITY_LOG ? undefined : "off",
+      // console.debug/info write to stdout, which must stay clean for --json | jq.
+      logger: { error: console.error, warn: console.error, info: console.error, debug: console.error },
     });
 
     if (command === "account") {

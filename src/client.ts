@@ -79,16 +79,20 @@ export function createStabilityClient(options?: StabilityClientOptions): Stabili
     ...cfg.headers,
     Authorization: cfg.authorization,
   };
-  const http = createClient<paths>({
-    baseUrl: cfg.baseUrl,
-    headers: baseHeaders,
-    fetch: cfg.fetch,
-  });
   const { logger, logLevel, apiKey } = cfg;
   let validation: Promise<typeof import("./validate.js")> | undefined;
 
   const redact = (text: string) =>
     text.includes(apiKey) ? text.split(apiKey).join("[redacted]") : text;
+
+  // A server echoing the key in a header would otherwise show it in util.inspect(error).
+  const redactHeaders = (headers: Headers) => {
+    let copy: Headers | undefined;
+    headers.forEach((value, name) => {
+      if (value.includes(apiKey)) (copy ??= new Headers(headers)).set(name, redact(value));
+    });
+    return copy ?? headers;
+  };
 
   async function attempt<T>(
     target: RequestTarget & { path: OperationPath },
@@ -102,21 +106,28 @@ export function createStabilityClient(options?: StabilityClientOptions): Stabili
     signal?.addEventListener("abort", forwardAbort);
     let status = 0;
     try {
-      // "stream" leaves a 2xx body unread, so its failures (empty, cut short, not JSON) are ours to name.
-      const { error, response } = await http.GET(target.path, {
-        params: organization === undefined ? {} : { header: { Organization: organization } },
-        parseAs: "stream",
+      // One plain fetch per attempt. openapi-fetch's GET builds a Request that undici then copies,
+      // about 30 µs a call on Node 20 (BENCHMARKS.md); `raw` still offers openapi-fetch itself.
+      // The 2xx body is left unread here, so its failures (empty, cut short, not JSON) are ours to name.
+      const response = await cfg.fetch(`${cfg.baseUrl}${target.path}`, {
+        headers:
+          organization === undefined ? baseHeaders : { ...baseHeaders, Organization: organization },
         signal: controller.signal,
       });
       status = response.status;
       if (!response.ok) {
-        const body = redact(typeof error === "string" ? error : JSON.stringify(error ?? ""));
-        const parsed: unknown = typeof error === "string" ? error : JSON.parse(body);
+        const error = await errorBody(response);
+        // openapi-fetch gives `undefined` for an empty body (Content-Length: 0), which is empty text, not `""`.
+        const body = redact(
+          typeof error === "string" ? error : error === undefined ? "" : JSON.stringify(error),
+        );
+        const parsed: unknown =
+          typeof error === "object" && error !== null ? JSON.parse(body) : body;
         const ErrorClass = errorClassForStatus(status);
         throw new ErrorClass(
           target,
           status,
-          response.headers,
+          redactHeaders(response.headers),
           isApiErrorBody(parsed) ? parsed : body,
           parseRetryAfter(response.headers),
         );
@@ -186,14 +197,19 @@ export function createStabilityClient(options?: StabilityClientOptions): Stabili
           retryable && n < maxRetries
             ? retryDelay(n, (failure as { retryAfterMs?: number }).retryAfterMs)
             : undefined;
-        if (logLevel >= 4) logAttempt(target, n, maxRetries, started, failure.name, organization);
+        if (logLevel >= 4) {
+          const status = (failure as { status?: number }).status;
+          const outcome = status === undefined ? failure.name : `${status} ${failure.name}`;
+          logAttempt(target, n, maxRetries, started, outcome, organization, delay);
+        }
         if (delay === undefined) {
-          if (retryable && n > 0 && logLevel >= 1)
-            logger.error(`stability: giving up after ${n + 1} attempts: ${failure.message}`);
-          else if (retryable && n < maxRetries && logLevel >= 1)
+          // Retries left but no delay means the server asked for more than MAX_RETRY_AFTER_MS.
+          if (retryable && n < maxRetries && logLevel >= 1)
             logger.error(
               `stability: not retrying, the server asked to wait over ${MAX_RETRY_AFTER_MS} ms: ${failure.message}`,
             );
+          else if (retryable && n > 0 && logLevel >= 1)
+            logger.error(`stability: giving up after ${n + 1} attempts: ${failure.message}`);
           throw failure;
         }
         if (logLevel >= 2)
@@ -212,10 +228,12 @@ export function createStabilityClient(options?: StabilityClientOptions): Stabili
     started: number,
     outcome: string,
     organization?: string,
+    retryIn?: number,
   ) {
     const ms = (performance.now() - started).toFixed(1);
+    const retry = retryIn === undefined ? "" : `; retry in ${Math.round(retryIn)} ms`;
     logger.debug(
-      `stability: ${target.method} ${target.path} → ${outcome} in ${ms} ms (attempt ${n + 1} of ${max + 1})`,
+      `stability: ${target.method} ${target.path} → ${outcome} in ${ms} ms (attempt ${n + 1} of ${max + 1})${retry}`,
       {
         headers: {
           ...baseHeaders,
@@ -257,6 +275,17 @@ function sleep(ms: number, signal: AbortSignal | undefined, target: RequestTarge
     }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/** An error response's body as openapi-fetch reads it: `undefined` when empty, JSON when it parses, else text. */
+async function errorBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 /** The platform's reason, such as ECONNREFUSED or "other side closed", without anything request-specific. */

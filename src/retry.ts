@@ -10,6 +10,8 @@ export const MAX_RETRY_AFTER_MS = 60_000;
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 8_000;
 const RETRYABLE_STATUS = new Set([408, 409, 429]);
+/** The three HTTP-date forms (IMF-fixdate, RFC 850, asctime) all start with a day name and carry hh:mm:ss. */
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? .*\b\d\d:\d\d:\d\d\b/;
 
 /** Whether an attempt's failure is worth another attempt: connection trouble, timeouts, 408/409/429/5xx. */
 export function isRetryable(error: StabilityError): boolean {
@@ -26,12 +28,13 @@ export function isRetryable(error: StabilityError): boolean {
  * or an HTTP date. `undefined` when absent or unreadable.
  */
 export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
-  const ms = headers.get("retry-after-ms");
-  if (ms !== null && ms.trim() !== "" && Number.isFinite(Number(ms)))
-    return Math.max(0, Number(ms));
+  const ms = headers.get("retry-after-ms")?.trim();
+  if (ms && /^\d+(\.\d+)?$/.test(ms)) return Number(ms);
   const value = headers.get("retry-after")?.trim();
   if (!value) return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  // Date.parse alone reads "-5" or "abc 1" as dates long past, which would mean "retry at once".
+  if (!HTTP_DATE.test(value)) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

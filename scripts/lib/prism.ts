@@ -18,7 +18,7 @@ export interface PrismOptions {
   spec?: string;
   /** Random schema-valid bodies (json-schema-faker) instead of the spec's examples. */
   dynamic?: boolean;
-  /** Seed for dynamic bodies, so runs repeat. */
+  /** Seed for dynamic bodies. Prism re-seeds per request, so every response is then the same body. */
   seed?: string;
   /** Answer requests that break the spec with an error response. @default true */
   errors?: boolean;
@@ -55,8 +55,8 @@ export async function startPrism(options: PrismOptions = {}): Promise<PrismMock>
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
-  child.stdout!.on("data", (chunk: Buffer) => (log += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (log += chunk.toString()));
 
   const stop = () => stopProcessGroup(child);
   try {
@@ -71,7 +71,7 @@ export async function startPrism(options: PrismOptions = {}): Promise<PrismMock>
           resolve();
         }
       };
-      child.stdout!.on("data", onData);
+      child.stdout.on("data", onData);
       child.once("exit", (code) => {
         clearTimeout(timer);
         reject(

@@ -87,7 +87,7 @@ export function parseDocument(text: string, source: string): OpenApiDocument {
   const doc = parsed as OpenApiDocument;
   if (typeof doc.openapi !== "string" || !/^3\.\d+/.test(doc.openapi)) {
     const found = doc.swagger
-      ? `swagger ${String(doc.swagger)}`
+      ? `swagger ${typeof doc.swagger === "string" ? doc.swagger : JSON.stringify(doc.swagger)}`
       : `openapi: ${JSON.stringify(doc.openapi ?? null)}`;
     throw new UpstreamError(`${source}: not an OpenAPI 3.x document (${found})`);
   }
@@ -115,12 +115,22 @@ export function serverBase(doc: OpenApiDocument): { origin: string; basePath: st
   return { origin: absolute ? parsed.origin : "", basePath };
 }
 
-const dropCodeSamples = (value: Json): Json => {
-  if (Array.isArray(value)) return value.map(dropCodeSamples);
-  if (!isObject(value)) return value;
+// A dereferenced circular schema is a cyclic object graph: copy each node once, keeping the cycles.
+const dropCodeSamples = (value: Json, copies = new Map<object, Json>()): Json => {
+  if (value === null || typeof value !== "object") return value;
+  const done = copies.get(value);
+  if (done !== undefined) return done;
+  if (Array.isArray(value)) {
+    const out: Json[] = [];
+    copies.set(value, out);
+    for (const child of value) out.push(dropCodeSamples(child, copies));
+    return out;
+  }
   const out: { [key: string]: Json } = {};
+  copies.set(value, out);
   for (const [key, child] of Object.entries(value)) {
-    if (key !== "x-codeSamples" && key !== "x-code-samples") out[key] = dropCodeSamples(child);
+    if (key !== "x-codeSamples" && key !== "x-code-samples")
+      out[key] = dropCodeSamples(child, copies);
   }
   return out;
 };

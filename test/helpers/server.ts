@@ -1,5 +1,6 @@
 // The one test helper: a real HTTP server on 127.0.0.1 (ephemeral port) that answers each
 // request with the next scripted behaviour and records what it received, plus a recording fetch.
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import {
   createServer,
@@ -113,5 +114,52 @@ export function recordingFetch(
     requests.push(request);
     return respond(request);
   };
-  return { fetch: fetch as typeof globalThis.fetch, requests };
+  return { fetch: fetch, requests };
 }
+
+/** A loopback port nothing listens on (bound, then released): connecting to it is refused. */
+export async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a TypeScript entry (`src/cli.ts`, `scripts/vendor.ts`) in a child Node with tsx, from the
+ * repository root, with exactly `env` plus PATH/HOME (so no STABILITY_* leaks in from the shell).
+ */
+export async function runTs(
+  file: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<Run> {
+  const root = new URL("../..", import.meta.url);
+  const child = spawn(process.execPath, ["--import", "tsx", file, ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+  return { code, stdout, stderr };
+}
+
+/** Runs `behaviour` after `ms` (a slow but healthy server); the timer dies with the socket. */
+export const delayed =
+  (ms: number, behaviour: Behaviour): Behaviour =>
+  (req, res) => {
+    const timer = setTimeout(() => behaviour(req, res), ms);
+    req.socket.once("close", () => clearTimeout(timer));
+  };

@@ -1,0 +1,228 @@
+// Which error a failed call throws, what it carries, and that the API key never leaks through it.
+import { inspect } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  StabilityApiError,
+  StabilityConnectionError,
+  StabilityError,
+  createStabilityClient,
+  errorClassForStatus,
+  type ApiErrorBody,
+} from "../src/index.ts";
+import { json, startServer, text, type Behaviour, type TestServer } from "./helpers/server.ts";
+
+const KEY = "sk-test-0123456789abcdef";
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** A client for a server scripted with `behaviours`; no retries, so one status is one request. */
+async function clientFor(...behaviours: Behaviour[]) {
+  server = await startServer(...behaviours);
+  return createStabilityClient({ apiKey: KEY, baseUrl: server.url, maxRetries: 0 });
+}
+
+/** Runs `call` and returns what it rejected with; fails the test if it resolved. */
+async function rejection(call: Promise<unknown>): Promise<unknown> {
+  try {
+    await call;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the call to reject, but it resolved");
+}
+
+const apiError = (name: string, message: string, fault = false): ApiErrorBody => ({
+  id: "3F1FKVRR",
+  name,
+  message,
+  temporary: fault,
+  timeout: false,
+  fault,
+});
+
+const STATUS_CASES = [
+  [400, BadRequestError],
+  [401, AuthenticationError],
+  [403, PermissionDeniedError],
+  [404, NotFoundError],
+  [429, RateLimitError],
+  [500, InternalServerError],
+  [502, InternalServerError],
+  [503, InternalServerError],
+  [418, StabilityApiError],
+] as const;
+
+describe("the error class for each status", () => {
+  it.each(STATUS_CASES)("throws for %i a %O, after one request", async (status, ErrorClass) => {
+    const body = apiError("some_error", `status ${status} happened`, status >= 500);
+    const stability = await clientFor(json(status, body, { "x-request-id": `req-${status}` }));
+
+    const error = await rejection(stability.balance());
+
+    expect(error).toBeInstanceOf(ErrorClass);
+    expect(error).toBeInstanceOf(StabilityApiError);
+    expect(error).toBeInstanceOf(StabilityError);
+    // The exact class, not a subclass: 418 must not be dressed up as one of the named statuses.
+    expect((error as object).constructor).toBe(ErrorClass);
+    const apiErr = error as StabilityApiError;
+    expect(apiErr.name).toBe(ErrorClass.name);
+    expect(apiErr.status).toBe(status);
+    expect(apiErr.headers.get("x-request-id")).toBe(`req-${status}`);
+    expect(apiErr.body).toEqual(body);
+    expect(apiErr.method).toBe("GET");
+    expect(apiErr.path).toBe("/v1alpha/user/balance");
+    expect(apiErr.message).toContain("GET /v1alpha/user/balance");
+    expect(apiErr.message).toContain(String(status));
+    expect(apiErr.message).toContain(`status ${status} happened`);
+    expect(server?.received).toHaveLength(1);
+  });
+
+  it("names account's failures with account's path", async () => {
+    const stability = await clientFor(json(404, apiError("not_found", "no such user")));
+
+    const error = (await rejection(stability.account())) as StabilityApiError;
+
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error.path).toBe("/v1alpha/user/account");
+    expect(error.message).toContain("GET /v1alpha/user/account");
+    expect(error.message).toContain("404");
+  });
+
+  it.each([
+    [400, BadRequestError],
+    [401, AuthenticationError],
+    [403, PermissionDeniedError],
+    [404, NotFoundError],
+    [429, RateLimitError],
+    [500, InternalServerError],
+    [502, InternalServerError],
+    [503, InternalServerError],
+    [504, InternalServerError],
+    [599, InternalServerError],
+    [402, StabilityApiError],
+    [408, StabilityApiError],
+    [409, StabilityApiError],
+    [418, StabilityApiError],
+  ] as const)("errorClassForStatus(%i) is %O", (status, ErrorClass) => {
+    expect(errorClassForStatus(status)).toBe(ErrorClass);
+  });
+});
+
+describe("the error body", () => {
+  it("keeps an HTML proxy page as text", async () => {
+    const page = "<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>";
+    const stability = await clientFor(text(502, page));
+
+    const error = (await rejection(stability.balance())) as StabilityApiError;
+
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(error.body).toBe(page);
+    expect(error.message).toContain("GET /v1alpha/user/balance");
+    expect(error.message).toContain("502");
+    expect(error.message).toContain("502 Bad Gateway");
+  });
+
+  it("keeps JSON that is not the API's error shape as its text", async () => {
+    const stability = await clientFor(json(400, { error: "something else" }));
+
+    const error = (await rejection(stability.balance())) as StabilityApiError;
+
+    expect(error.body).toBe('{"error":"something else"}');
+  });
+
+  it("keeps an empty error body (Content-Length: 0) as empty text", async () => {
+    // Load balancers commonly answer 502/503 with no body at all.
+    const stability = await clientFor(text(503, "", { "content-length": "0" }));
+
+    const error = (await rejection(stability.balance())) as StabilityApiError;
+
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(error.body).toBe("");
+    expect(error.message).toBe("GET /v1alpha/user/balance: 503 (empty body)");
+  });
+});
+
+describe("the API key never leaks through an error", () => {
+  /** Echoes the Authorization header it received, the way a careless server or proxy might. */
+  const echoKeyAsJson: Behaviour = (req, res) =>
+    json(401, apiError("unauthorized", `key ${String(req.headers.authorization)} is not valid`))(
+      req,
+      res,
+    );
+  const echoKeyAsHtml: Behaviour = (req, res) =>
+    text(403, `<html><p>Forbidden for ${String(req.headers.authorization)}</p></html>`)(req, res);
+
+  const leaks = (error: unknown, client: unknown) => [
+    (error as Error).message,
+    JSON.stringify(error),
+    inspect(error, { depth: Infinity }),
+    inspect(error, { depth: Infinity, showHidden: true }),
+    String(error),
+    inspect(client, { depth: Infinity, showHidden: true }),
+  ];
+
+  it.each([
+    ["API error JSON", echoKeyAsJson, AuthenticationError],
+    ["an HTML page", echoKeyAsHtml, PermissionDeniedError],
+  ] as const)("not when the server echoes it in %s", async (_, behaviour, ErrorClass) => {
+    const stability = await clientFor(behaviour);
+
+    const error = await rejection(stability.balance());
+
+    expect(error).toBeInstanceOf(ErrorClass);
+    // The echo did come back: the redaction, not luck, keeps the key out.
+    expect(JSON.stringify((error as StabilityApiError).body)).toContain("[redacted]");
+    for (const output of leaks(error, stability)) expect(output).not.toContain(KEY);
+  });
+
+  it("not with a Bearer prefix either", async () => {
+    server = await startServer(echoKeyAsJson);
+    const stability = createStabilityClient({
+      apiKey: KEY,
+      apiKeyPrefix: "Bearer",
+      baseUrl: server.url,
+      maxRetries: 0,
+    });
+
+    const error = await rejection(stability.account());
+
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as StabilityApiError).body).toMatchObject({
+      message: "key Bearer [redacted] is not valid",
+    });
+    for (const output of leaks(error, stability)) expect(output).not.toContain(KEY);
+  });
+});
+
+describe("when no response comes", () => {
+  it("throws StabilityConnectionError with the cause on a refused connection", async () => {
+    // A port that was just listening and is now closed refuses connections.
+    const closed = await startServer();
+    const url = closed.url;
+    await closed.close();
+    const stability = createStabilityClient({ apiKey: KEY, baseUrl: url, maxRetries: 0 });
+
+    const error = (await rejection(stability.balance())) as StabilityConnectionError;
+
+    expect(error).toBeInstanceOf(StabilityConnectionError);
+    expect(error).toBeInstanceOf(StabilityError);
+    expect(error).not.toBeInstanceOf(StabilityApiError);
+    expect(error.name).toBe("StabilityConnectionError");
+    expect(error.cause).toBeInstanceOf(Error);
+    expect(inspect(error.cause, { depth: Infinity })).toContain("ECONNREFUSED");
+    expect(error.message).toContain("GET /v1alpha/user/balance");
+    expect(error.message).toContain("ECONNREFUSED");
+    for (const output of [error.message, JSON.stringify(error), inspect(error)])
+      expect(output).not.toContain(KEY);
+  });
+});

@@ -1,0 +1,131 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  StabilityConnectionError,
+  StabilityInputError,
+  StabilityTimeoutError,
+  createStabilityClient,
+} from "../src/index.ts";
+import {
+  delayed,
+  json,
+  stall,
+  stallBody,
+  startServer,
+  type Behaviour,
+  type TestServer,
+} from "./helpers/server.ts";
+
+const apiKey = "sk-timeouts-test-key";
+const ok = json(200, { credits: 7 });
+
+let servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+});
+
+async function serve(...script: Behaviour[]): Promise<TestServer> {
+  const server = await startServer(...script);
+  servers.push(server);
+  return server;
+}
+
+async function failure(call: Promise<unknown>): Promise<Error> {
+  const outcome = await call.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof Error)) throw new Error("expected the call to fail");
+  return outcome;
+}
+
+describe("timeouts", () => {
+  it("ends an attempt whose headers never come with StabilityTimeoutError, a StabilityConnectionError", async () => {
+    const server = await serve(stall());
+    const client = createStabilityClient({
+      apiKey,
+      baseUrl: server.url,
+      timeoutMs: 100,
+      maxRetries: 0,
+      logLevel: "off",
+    });
+    const error = await failure(client.balance());
+    expect(error.constructor).toBe(StabilityTimeoutError);
+    expect(error).toBeInstanceOf(StabilityConnectionError);
+    expect(error.message).toMatch(/no complete response within 100 ms/);
+    expect(server.received).toHaveLength(1);
+  });
+
+  it("ends an attempt whose body stalls with StabilityTimeoutError", async () => {
+    const server = await serve(stallBody(200));
+    const client = createStabilityClient({
+      apiKey,
+      baseUrl: server.url,
+      timeoutMs: 100,
+      maxRetries: 0,
+      logLevel: "off",
+    });
+    const error = await failure(client.balance());
+    expect(error.constructor).toBe(StabilityTimeoutError);
+    expect(error.message).toMatch(/while reading the 200 response body/);
+    expect(server.received).toHaveLength(1);
+  });
+
+  it("retries a timed-out attempt, then returns the 200", async () => {
+    const server = await serve(stall(), ok);
+    const client = createStabilityClient({
+      apiKey,
+      baseUrl: server.url,
+      timeoutMs: 100,
+      maxRetries: 1,
+      logLevel: "off",
+    });
+    await expect(client.balance()).resolves.toEqual({ credits: 7 });
+    expect(server.received).toHaveLength(2);
+  });
+
+  it("applies timeoutMs to each attempt, not to the whole call", async () => {
+    // Two attempts of ~300 ms each would overrun a 500 ms budget for the whole call.
+    const server = await serve(
+      delayed(300, json(503, {}, { "retry-after-ms": "5" })),
+      delayed(300, ok),
+    );
+    const client = createStabilityClient({
+      apiKey,
+      baseUrl: server.url,
+      timeoutMs: 500,
+      logLevel: "off",
+    });
+    await expect(client.balance()).resolves.toEqual({ credits: 7 });
+    expect(server.received).toHaveLength(2);
+  });
+
+  it("lets a call shorten the client's timeout", async () => {
+    const server = await serve(stall());
+    const client = createStabilityClient({ apiKey, baseUrl: server.url, logLevel: "off" });
+    const error = await failure(client.balance({ timeoutMs: 100, maxRetries: 0 }));
+    expect(error.constructor).toBe(StabilityTimeoutError);
+    expect(server.received).toHaveLength(1);
+  });
+
+  it("lets a call lengthen the client's timeout", async () => {
+    const server = await serve(delayed(200, ok));
+    const client = createStabilityClient({
+      apiKey,
+      baseUrl: server.url,
+      timeoutMs: 50,
+      maxRetries: 0,
+      logLevel: "off",
+    });
+    await expect(client.balance({ timeoutMs: 5000 })).resolves.toEqual({ credits: 7 });
+    expect(server.received).toHaveLength(1);
+  });
+
+  it("refuses a timeoutMs below 1, sending nothing", async () => {
+    const server = await serve(ok);
+    const client = createStabilityClient({ apiKey, baseUrl: server.url });
+    const error = await failure(client.balance({ timeoutMs: 0 }));
+    expect(error.constructor).toBe(StabilityInputError);
+    expect(server.received).toHaveLength(0);
+  });
+});

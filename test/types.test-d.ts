@@ -1,0 +1,130 @@
+// Type tests, checked by tsc (vitest typecheck) and never run: what the public types promise.
+import { assertType, describe, expectTypeOf, it } from "vitest";
+import {
+  createStabilityClient,
+  type Account,
+  type Balance,
+  type HttpInfo,
+  type OrganizationMembership,
+  type StabilityApiError,
+  type ApiErrorBody,
+  type components,
+  type operations,
+  type paths,
+} from "../src/index.ts";
+
+const stability = createStabilityClient({ apiKey: "sk-test" });
+
+describe("the facade's result types", () => {
+  it("balance() resolves to { credits: number }", () => {
+    expectTypeOf(stability.balance()).resolves.toEqualTypeOf<{ credits: number }>();
+    expectTypeOf(stability.balance({ organization: "org-1" })).resolves.toEqualTypeOf<Balance>();
+    expectTypeOf<Balance>().toEqualTypeOf<{ credits: number }>();
+  });
+
+  it("account() resolves to Account, whose organizations are OrganizationMembership[]", () => {
+    expectTypeOf(stability.account()).resolves.toEqualTypeOf<Account>();
+    expectTypeOf<Account["organizations"]>().toEqualTypeOf<OrganizationMembership[]>();
+    expectTypeOf<Account>().toHaveProperty("id").toEqualTypeOf<string>();
+    expectTypeOf<Account>().toHaveProperty("email").toEqualTypeOf<string>();
+    expectTypeOf<Account["profile_picture"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<OrganizationMembership>().toEqualTypeOf<{
+      id: string;
+      name: string;
+      role: string;
+      is_default: boolean;
+    }>();
+  });
+
+  it("balanceWithHttpInfo() resolves to { data: Balance, status, headers }", () => {
+    expectTypeOf(stability.balanceWithHttpInfo()).resolves.toEqualTypeOf<HttpInfo<Balance>>();
+    expectTypeOf<HttpInfo<Balance>>().toEqualTypeOf<{
+      data: { credits: number };
+      status: number;
+      headers: Headers;
+    }>();
+    expectTypeOf(stability.accountWithHttpInfo())
+      .resolves.toHaveProperty("data")
+      .toEqualTypeOf<Account>();
+  });
+
+  it("an API error's body is the API's error JSON or text", () => {
+    expectTypeOf<StabilityApiError["body"]>().toEqualTypeOf<ApiErrorBody | string>();
+    expectTypeOf<StabilityApiError["status"]>().toEqualTypeOf<number>();
+  });
+});
+
+describe("the generated types are exported", () => {
+  it("paths, components and operations describe the two operations", () => {
+    expectTypeOf<keyof paths>().toEqualTypeOf<"/v1alpha/user/account" | "/v1alpha/user/balance">();
+    expectTypeOf<components["schemas"]["BalanceResponseBody"]>().toEqualTypeOf<Balance>();
+    expectTypeOf<keyof operations>().toEqualTypeOf<
+      "v1alpha/user/account" | "v1alpha/user/balance"
+    >();
+    expectTypeOf<
+      NonNullable<operations["v1alpha/user/balance"]["parameters"]["header"]>
+    >().toEqualTypeOf<{ Organization?: string }>();
+  });
+});
+
+describe("raw is typed by the spec's paths", () => {
+  it("returns the path's body type as data", async () => {
+    const { data } = await stability.raw.GET("/v1alpha/user/balance", {
+      params: { header: { Organization: "org-1" } },
+    });
+    expectTypeOf(data).toEqualTypeOf<Balance | undefined>();
+    const account = await stability.raw.GET("/v1alpha/user/account");
+    expectTypeOf(account.data).toEqualTypeOf<Account | undefined>();
+  });
+
+  it("does not compile an unknown path", () => {
+    // @ts-expect-error -- not a path of the spec
+    assertType(stability.raw.GET("/v1alpha/user/nope"));
+  });
+
+  it("does not compile a non-string Organization header", () => {
+    assertType(
+      stability.raw.GET("/v1alpha/user/balance", {
+        // @ts-expect-error -- Organization is a string
+        params: { header: { Organization: 1 } },
+      }),
+    );
+  });
+});
+
+describe("options are checked at compile time", () => {
+  it("does not compile a non-string organization", () => {
+    // @ts-expect-error -- organization is a string
+    assertType(stability.balance({ organization: 123 }));
+  });
+
+  it("does not compile an organization on account()", () => {
+    // @ts-expect-error -- account() takes no organization
+    assertType(stability.account({ organization: "org-1" }));
+  });
+
+  it("does not compile an unknown client option", () => {
+    // @ts-expect-error -- there is no such option
+    assertType(createStabilityClient({ apiKey: "sk-test", apiKeyHeader: "X-Key" }));
+  });
+
+  it("does not compile an unknown call option", () => {
+    // @ts-expect-error -- there is no such option
+    assertType(stability.balance({ org: "org-1" }));
+  });
+
+  it("accepts every documented option", () => {
+    assertType(
+      createStabilityClient({
+        apiKey: "sk-test",
+        apiKeyPrefix: "Bearer",
+        baseUrl: "https://api.stability.ai",
+        headers: { "User-Agent": "x" },
+        fetch: globalThis.fetch,
+      }),
+    );
+    assertType(createStabilityClient());
+    assertType(stability.balance({ organization: "org-1", signal: AbortSignal.timeout(1) }));
+    assertType(stability.account({ signal: new AbortController().signal }));
+  });
+});
