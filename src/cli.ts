@@ -147,7 +147,12 @@ async function main(
       // Failures are reported once, as the exit line; STABILITY_LOG=debug still shows every attempt.
       logLevel: env.STABILITY_LOG ? undefined : "off",
       // console.debug/info write to stdout, which must stay clean for --json | jq.
-      logger: { error: console.error, warn: console.error, info: console.error, debug: console.error },
+      logger: {
+        error: console.error,
+        warn: console.error,
+        info: console.error,
+        debug: console.error,
+      },
     });
 
     if (command === "account") {

@@ -5,6 +5,7 @@ import {
   StabilityError,
   StabilityResponseError,
   StabilityTimeoutError,
+  StabilityValidationError,
   errorClassForStatus,
   isApiErrorBody,
   type RequestTarget,
@@ -18,7 +19,7 @@ import {
   type RequestOptions,
   type StabilityClientOptions,
 } from "./options.js";
-import { MAX_RETRY_AFTER_MS, isRetryable, parseRetryAfter, retryDelay } from "./retry.js";
+import { isRetryable, parseRetryAfter, retryDelay } from "./retry.js";
 
 /** The account that owns the API key: `id`, `email`, `organizations`, and maybe `profile_picture`. */
 export type Account = components["schemas"]["AccountResponseBody"];
@@ -63,7 +64,8 @@ export interface StabilityClient {
 
 type OperationPath = "/v1alpha/user/account" | "/v1alpha/user/balance";
 
-const TIMED_OUT = Symbol("timeout");
+// A unique abort reason, to tell our timeout from the caller's abort.
+const TIMED_OUT = {};
 
 /**
  * Creates a client for Stability AI's user API. Throws {@link StabilityInputError} when there is
@@ -74,98 +76,83 @@ const TIMED_OUT = Symbol("timeout");
  */
 export function createStabilityClient(options?: StabilityClientOptions): StabilityClient {
   const cfg = resolveOptions(options);
-  const baseHeaders = {
-    Accept: "application/json",
-    ...cfg.headers,
-    Authorization: cfg.authorization,
-  };
-  const { logger, logLevel, apiKey } = cfg;
+  const { logLevel, apiKey, fetch, baseUrl } = cfg;
+  const headers = { Accept: "application/json", ...cfg.headers, Authorization: cfg.authorization };
   let validation: Promise<typeof import("./validate.js")> | undefined;
+  let logging: Promise<typeof import("./log.js")> | undefined;
 
-  const redact = (text: string) =>
-    text.includes(apiKey) ? text.split(apiKey).join("[redacted]") : text;
-
+  const redact = (text: string) => text.split(apiKey).join("[redacted]");
   // A server echoing the key in a header would otherwise show it in util.inspect(error).
-  const redactHeaders = (headers: Headers) => {
-    let copy: Headers | undefined;
-    headers.forEach((value, name) => {
-      if (value.includes(apiKey)) (copy ??= new Headers(headers)).set(name, redact(value));
-    });
-    return copy ?? headers;
-  };
+  const redactHeaders = (received: Headers) =>
+    new Headers([...received].map(([name, value]): [string, string] => [name, redact(value)]));
 
   async function attempt<T>(
-    target: RequestTarget & { path: OperationPath },
+    target: RequestTarget,
     organization: string | undefined,
     signal: AbortSignal | undefined,
     timeoutMs: number,
   ): Promise<HttpInfo<T>> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(TIMED_OUT), timeoutMs);
-    const forwardAbort = () => controller.abort(signal?.reason);
+    const forwardAbort = () => controller.abort();
     signal?.addEventListener("abort", forwardAbort);
     let status = 0;
     try {
-      // One plain fetch per attempt. openapi-fetch's GET builds a Request that undici then copies,
-      // about 30 µs a call on Node 20 (BENCHMARKS.md); `raw` still offers openapi-fetch itself.
-      // The 2xx body is left unread here, so its failures (empty, cut short, not JSON) are ours to name.
-      const response = await cfg.fetch(`${cfg.baseUrl}${target.path}`, {
-        headers:
-          organization === undefined ? baseHeaders : { ...baseHeaders, Organization: organization },
+      // One plain fetch per attempt with headers built once: openapi-fetch's GET builds a Request
+      // that undici then copies, about 30 µs a call on Node 20 (BENCHMARKS.md). `raw` is openapi-fetch.
+      const response = await fetch(baseUrl + target.path, {
+        headers: organization === undefined ? headers : { ...headers, Organization: organization },
         signal: controller.signal,
       });
       status = response.status;
+      const text = await response.text();
       if (!response.ok) {
-        const error = await errorBody(response);
-        // openapi-fetch gives `undefined` for an empty body (Content-Length: 0), which is empty text, not `""`.
-        const body = redact(
-          typeof error === "string" ? error : error === undefined ? "" : JSON.stringify(error),
-        );
-        const parsed: unknown =
-          typeof error === "object" && error !== null ? JSON.parse(body) : body;
+        const body = redact(text);
+        let json: unknown;
+        try {
+          json = JSON.parse(body);
+        } catch {
+          // Not JSON (a proxy's HTML page, say): the text is the body.
+        }
         const ErrorClass = errorClassForStatus(status);
+        const { headers: received } = response;
         throw new ErrorClass(
           target,
           status,
-          redactHeaders(response.headers),
-          isApiErrorBody(parsed) ? parsed : body,
-          parseRetryAfter(response.headers),
+          redactHeaders(received),
+          isApiErrorBody(json) ? json : body,
+          parseRetryAfter(received),
         );
       }
-      const text = await response.text();
-      if (!text)
-        throw new StabilityResponseError(target, status, "empty body where JSON was expected", "");
-      let json: T;
+      let data: T;
       try {
-        json = JSON.parse(text) as T;
+        data = JSON.parse(text) as T;
       } catch (cause) {
-        throw new StabilityResponseError(target, status, "body is not valid JSON", redact(text), {
-          cause,
-        });
+        const problem = text ? "body is not valid JSON" : "empty body where JSON was expected";
+        throw new StabilityResponseError(target, status, problem, redact(text), { cause });
       }
       if (cfg.validateResponses) {
-        const { check } = await (validation ??= import("./validate.js"));
-        check(target, status, json, redact(text));
+        const { findIssue } = await (validation ??= import("./validate.js"));
+        const issue = findIssue(target.path, data);
+        if (issue) {
+          const problem = `off-schema at ${issue.path}: ${issue.message}`;
+          throw Object.assign(new StabilityValidationError(target, status, problem, redact(text)), {
+            issue,
+          });
+        }
       }
-      return { data: json, status, headers: response.headers };
+      return { data, status, headers: response.headers };
     } catch (error) {
       if (error instanceof StabilityError) throw error;
-      if (signal?.aborted)
-        throw new StabilityAbortError("aborted by the caller's signal", target, {
-          cause: signal.reason,
-        });
+      if (signal?.aborted) throw aborted(target, signal);
       const during = status ? ` while reading the ${status} response body` : "";
-      if (controller.signal.reason === TIMED_OUT) {
-        throw new StabilityTimeoutError(
-          `no complete response within ${timeoutMs} ms${during}`,
-          target,
-        );
-      }
-      throw new StabilityConnectionError(
-        `connection failed${during} (${describeCause(error)})`,
-        target,
-        { cause: error },
-      );
+      throw controller.signal.reason === TIMED_OUT
+        ? new StabilityTimeoutError(`no complete response within ${timeoutMs} ms${during}`, target)
+        : new StabilityConnectionError(
+            `connection failed${during} (${describeCause(error)})`,
+            target,
+            { cause: error },
+          );
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", forwardAbort);
@@ -180,68 +167,39 @@ export function createStabilityClient(options?: StabilityClientOptions): Stabili
     const maxRetries = options.maxRetries ?? cfg.maxRetries;
     const timeoutMs = options.timeoutMs ?? cfg.timeoutMs;
     for (let n = 0; ; n++) {
-      if (signal?.aborted)
-        throw new StabilityAbortError("aborted by the caller's signal", target, {
-          cause: signal.reason,
-        });
-      const started = logLevel >= 4 ? performance.now() : 0;
+      if (signal?.aborted) throw aborted(target, signal);
+      const started = logLevel > 3 ? performance.now() : 0;
+      let result: HttpInfo<T> | undefined;
+      let failure: (StabilityError & { retryAfterMs?: number }) | undefined;
+      let delay: number | undefined;
+      let retryable = false;
       try {
-        const result = await attempt<T>(target, organization, signal, timeoutMs);
-        if (logLevel >= 4)
-          logAttempt(target, n, maxRetries, started, String(result.status), organization);
-        return result;
+        result = await attempt<T>(target, organization, signal, timeoutMs);
       } catch (error) {
-        const failure = error as StabilityError;
-        const retryable = isRetryable(failure);
-        const delay =
-          retryable && n < maxRetries
-            ? retryDelay(n, (failure as { retryAfterMs?: number }).retryAfterMs)
-            : undefined;
-        if (logLevel >= 4) {
-          const status = (failure as { status?: number }).status;
-          const outcome = status === undefined ? failure.name : `${status} ${failure.name}`;
-          logAttempt(target, n, maxRetries, started, outcome, organization, delay);
-        }
-        if (delay === undefined) {
-          // Retries left but no delay means the server asked for more than MAX_RETRY_AFTER_MS.
-          if (retryable && n < maxRetries && logLevel >= 1)
-            logger.error(
-              `stability: not retrying, the server asked to wait over ${MAX_RETRY_AFTER_MS} ms: ${failure.message}`,
-            );
-          else if (retryable && n > 0 && logLevel >= 1)
-            logger.error(`stability: giving up after ${n + 1} attempts: ${failure.message}`);
-          throw failure;
-        }
-        if (logLevel >= 2)
-          logger.warn(
-            `stability: ${failure.message}; retry ${n + 1} of ${maxRetries} in ${Math.round(delay)} ms`,
-          );
-        await sleep(delay, signal, target);
+        failure = error as StabilityError;
+        retryable = isRetryable(failure);
+        if (retryable && n < maxRetries) delay = retryDelay(n, failure.retryAfterMs);
       }
+      if (logLevel > 3 || (retryable && logLevel > 0)) {
+        const status = result?.status;
+        const { report } = await (logging ??= import("./log.js"));
+        report(cfg, {
+          path,
+          n,
+          maxRetries,
+          started,
+          organization,
+          status,
+          failure,
+          retryable,
+          delay,
+        });
+      }
+      if (result) return result;
+      // No result means attempt() threw, so `failure` is set.
+      if (delay === undefined) throw failure as StabilityError;
+      await sleep(delay, signal, target);
     }
-  }
-
-  function logAttempt(
-    target: RequestTarget,
-    n: number,
-    max: number,
-    started: number,
-    outcome: string,
-    organization?: string,
-    retryIn?: number,
-  ) {
-    const ms = (performance.now() - started).toFixed(1);
-    const retry = retryIn === undefined ? "" : `; retry in ${Math.round(retryIn)} ms`;
-    logger.debug(
-      `stability: ${target.method} ${target.path} → ${outcome} in ${ms} ms (attempt ${n + 1} of ${max + 1})${retry}`,
-      {
-        headers: {
-          ...baseHeaders,
-          Authorization: "[redacted]",
-          ...(organization === undefined ? {} : { Organization: organization }),
-        },
-      },
-    );
   }
 
   return {
@@ -249,47 +207,31 @@ export function createStabilityClient(options?: StabilityClientOptions): Stabili
     accountWithHttpInfo: (opts) => send<Account>("/v1alpha/user/account", opts),
     balance: async (opts) => (await send<Balance>("/v1alpha/user/balance", opts)).data,
     balanceWithHttpInfo: (opts) => send<Balance>("/v1alpha/user/balance", opts),
-    raw: createClient<paths>({ baseUrl: cfg.baseUrl, headers: baseHeaders, fetch: cfg.fetch }),
+    raw: createClient<paths>({ baseUrl, headers, fetch }),
   };
 }
 
+const aborted = (target: RequestTarget, signal: AbortSignal, during = "") =>
+  new StabilityAbortError(`aborted by the caller's signal${during}`, target, {
+    cause: signal.reason,
+  });
+
 function sleep(ms: number, signal: AbortSignal | undefined, target: RequestTarget): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(
-        new StabilityAbortError("aborted by the caller's signal", target, { cause: signal.reason }),
-      );
-      return;
-    }
     const onAbort = () => {
       clearTimeout(timer);
-      reject(
-        new StabilityAbortError("aborted by the caller's signal while waiting to retry", target, {
-          cause: signal?.reason,
-        }),
-      );
+      reject(aborted(target, signal!, " while waiting to retry"));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 
-/** An error response's body as openapi-fetch reads it: `undefined` when empty, JSON when it parses, else text. */
-async function errorBody(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-/** The platform's reason, such as ECONNREFUSED or "other side closed", without anything request-specific. */
+/** The platform's reason, such as ECONNREFUSED or UND_ERR_SOCKET, without anything request-specific. */
 function describeCause(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
+  return (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
 }

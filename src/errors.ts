@@ -21,16 +21,13 @@ export interface RequestTarget {
 export class StabilityError extends Error {
   override name = "StabilityError";
   /** HTTP method of the request, when the error belongs to one. */
-  readonly method?: string;
+  declare readonly method?: string;
   /** URL path of the request (`/v1alpha/user/balance`), when the error belongs to one. */
-  readonly path?: string;
+  declare readonly path?: string;
 
   constructor(message: string, target?: RequestTarget, options?: { cause?: unknown }) {
     super(target ? `${target.method} ${target.path}: ${message}` : message, options);
-    if (target) {
-      this.method = target.method;
-      this.path = target.path;
-    }
+    Object.assign(this, target);
   }
 }
 
@@ -43,13 +40,13 @@ export class StabilityInputError extends StabilityError {
 export class StabilityApiError extends StabilityError {
   override name = "StabilityApiError";
   /** The HTTP status code. */
-  readonly status: number;
+  declare readonly status: number;
   /** The response headers. */
-  readonly headers: Headers;
+  declare readonly headers: Headers;
   /** The API's error JSON when the body is that, else the body text (a proxy's HTML page, say). */
-  readonly body: ApiErrorBody | string;
+  declare readonly body: ApiErrorBody | string;
   /** The wait the server asked for (`retry-after-ms` or `Retry-After`), in milliseconds. */
-  readonly retryAfterMs?: number;
+  declare readonly retryAfterMs?: number;
 
   constructor(
     target: RequestTarget,
@@ -110,9 +107,9 @@ export class StabilityAbortError extends StabilityError {
 export class StabilityResponseError extends StabilityError {
   override name = "StabilityResponseError";
   /** The HTTP status code. */
-  readonly status: number;
-  /** The first 200 characters of the body. */
-  readonly excerpt: string;
+  declare readonly status: number;
+  /** The body's first 200 characters. */
+  declare readonly excerpt: string;
 
   constructor(
     target: RequestTarget,
@@ -121,7 +118,7 @@ export class StabilityResponseError extends StabilityError {
     text: string,
     options?: { cause?: unknown },
   ) {
-    const excerpt = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+    const excerpt = text.slice(0, 200);
     super(`${status} ${problem}${text ? `: ${JSON.stringify(excerpt)}` : ""}`, target, options);
     this.status = status;
     this.excerpt = excerpt;
@@ -132,22 +129,7 @@ export class StabilityResponseError extends StabilityError {
 export class StabilityValidationError extends StabilityResponseError {
   override name = "StabilityValidationError";
   /** The JSON pointer into the body that failed (`/credits`), and what was expected. */
-  readonly issue: { path: string; message: string };
-
-  constructor(
-    target: RequestTarget,
-    status: number,
-    issue: { path: string; message: string },
-    text: string,
-  ) {
-    super(
-      target,
-      status,
-      `response does not match the schema at ${issue.path}: ${issue.message}`,
-      text,
-    );
-    this.issue = issue;
-  }
+  declare readonly issue: { path: string; message: string };
 }
 
 const STATUS_CLASSES: Record<number, typeof StabilityApiError> = {
@@ -165,16 +147,13 @@ export function errorClassForStatus(status: number): typeof StabilityApiError {
 
 /** Recognises the API's error JSON; anything else stays text. */
 export function isApiErrorBody(value: unknown): value is ApiErrorBody {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as ApiErrorBody).message === "string" &&
-    typeof (value as ApiErrorBody).name === "string"
-  );
+  const body = value as Partial<ApiErrorBody> | null | undefined;
+  return typeof body?.message === "string" && typeof body.name === "string";
 }
 
 function describeBody(body: ApiErrorBody | string): string {
-  if (typeof body !== "string") return `${body.name}: ${body.message}`;
-  const text = body.replace(/\s+/g, " ").trim();
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text || "(empty body)";
+  // One line, short: a proxy's HTML page would otherwise flood a log or a terminal.
+  if (typeof body === "string")
+    return body.replace(/\s+/g, " ").trim().slice(0, 120) || "(empty body)";
+  return `${body.name}: ${body.message}`;
 }

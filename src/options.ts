@@ -89,17 +89,15 @@ export interface BalanceOptions extends RequestOptions {
   organization?: string;
 }
 
+/** The defaults that are not `false` or empty: where the API lives, retries, per-attempt timeout, log level. */
 export const DEFAULTS = {
-  apiKeyPrefix: "",
   baseUrl: "https://api.stability.ai",
   maxRetries: 2,
   timeoutMs: 60_000,
-  validateResponses: false,
-  allowInsecureHttp: false,
   logLevel: "warn",
 } as const;
 
-const LEVELS: readonly LogLevel[] = ["off", "error", "warn", "info", "debug"];
+export const LEVELS: readonly LogLevel[] = ["off", "error", "warn", "info", "debug"];
 
 export interface ResolvedOptions {
   /** The full `Authorization` value (prefix and key). */
@@ -118,9 +116,9 @@ export interface ResolvedOptions {
 
 /** Reads the environment without assuming one exists (browsers and workers have no `process`). */
 export function readEnv(name: string): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
-    ?.env;
-  return env?.[name];
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[
+    name
+  ];
 }
 
 /** Refuses a header value that could split the header (CR, LF or NUL); never echoes the value. */
@@ -129,81 +127,65 @@ export function assertHeaderSafe(value: string, what: string): void {
     throw new StabilityInputError(`${what} contains CR, LF or NUL; refusing to send it`);
 }
 
-function assertCount(value: number, what: string, min: number): void {
-  if (!(value >= min) || (what !== "timeoutMs" && !Number.isInteger(value))) {
+/** Validates `maxRetries` (≥ 0) and `timeoutMs` (≥ 1) wherever they are given. */
+export function checkCallOptions({ maxRetries = 0, timeoutMs = 1 }: RequestOptions): void {
+  if (!(maxRetries >= 0 && timeoutMs >= 1))
     throw new StabilityInputError(
-      `${what} must be ${what === "timeoutMs" ? "a number" : "an integer"} ≥ ${min}, got ${String(value)}`,
+      `maxRetries must be ≥ 0 and timeoutMs ≥ 1, got ${maxRetries} and ${timeoutMs}`,
     );
-  }
 }
 
-/** Validates a per-call override; the resolved client options were validated once. */
-export function checkCallOptions(options: RequestOptions): void {
-  if (options.maxRetries !== undefined) assertCount(options.maxRetries, "maxRetries", 0);
-  if (options.timeoutMs !== undefined) assertCount(options.timeoutMs, "timeoutMs", 1);
-}
-
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+const LOOPBACK = /^(localhost|127\.[\d.]+|\[::1\])$/i;
 
 /** Normalises the public options once, at the boundary: defaults, environment, and every check. */
 export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOptions {
+  const {
+    maxRetries = DEFAULTS.maxRetries,
+    timeoutMs = DEFAULTS.timeoutMs,
+    baseUrl = DEFAULTS.baseUrl,
+    fetch = globalThis.fetch,
+  } = options;
   const apiKey = (options.apiKey ?? readEnv("STABILITY_API_KEY") ?? "").trim();
-  if (!apiKey) {
-    throw new StabilityInputError(
-      "no API key: pass { apiKey } to createStabilityClient() or set STABILITY_API_KEY",
-    );
-  }
+  if (!apiKey)
+    throw new StabilityInputError("no API key: pass { apiKey } or set STABILITY_API_KEY");
+  const prefix = (options.apiKeyPrefix ?? "").trim();
   assertHeaderSafe(apiKey, "apiKey");
-  const prefix = (options.apiKeyPrefix ?? DEFAULTS.apiKeyPrefix).trim();
   assertHeaderSafe(prefix, "apiKeyPrefix");
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    assertHeaderSafe(value, name);
+    if (!/^authorization$/i.test(name)) headers[name] = value;
+  }
+  checkCallOptions({ maxRetries, timeoutMs });
 
-  const rawBase = options.baseUrl ?? DEFAULTS.baseUrl;
   let url: URL;
   try {
-    url = new URL(rawBase);
+    url = new URL(baseUrl);
+    if (!/^https?:$/.test(url.protocol)) throw new TypeError("not http(s)");
   } catch {
-    throw new StabilityInputError(`baseUrl is not an absolute URL: ${JSON.stringify(rawBase)}`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new StabilityInputError(`baseUrl must be http(s), got ${url.protocol}`);
+    throw new StabilityInputError(`baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}`);
   }
   if (url.protocol === "http:" && !LOOPBACK.test(url.hostname) && !options.allowInsecureHttp) {
     throw new StabilityInputError(
-      `refusing plain http:// to ${url.host}: the API key would cross the network unencrypted (set allowInsecureHttp: true to allow)`,
+      `refusing plain http:// to ${url.host} (allowInsecureHttp: true allows it)`,
     );
   }
 
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(options.headers ?? {})) {
-    if (/^authorization$/i.test(name)) continue;
-    assertHeaderSafe(value, `header ${name}`);
-    headers[name] = value;
-  }
-
-  const maxRetries = options.maxRetries ?? DEFAULTS.maxRetries;
-  assertCount(maxRetries, "maxRetries", 0);
-  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
-  assertCount(timeoutMs, "timeoutMs", 1);
-
-  const levelName =
-    options.logLevel ?? (readEnv("STABILITY_LOG")?.toLowerCase() as LogLevel | undefined);
-  const level = LEVELS.indexOf(levelName ?? DEFAULTS.logLevel);
-
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== "function") {
-    throw new StabilityInputError("no fetch: this runtime has no global fetch; pass { fetch }");
-  }
-
+  const level = LEVELS.indexOf(
+    options.logLevel ??
+      (readEnv("STABILITY_LOG")?.toLowerCase() as LogLevel | undefined) ??
+      DEFAULTS.logLevel,
+  );
   return {
     authorization: prefix ? `${prefix} ${apiKey}` : apiKey,
     apiKey,
     baseUrl: url.href.replace(/\/+$/, ""),
     headers,
-    fetch: fetchImpl,
+    fetch,
     maxRetries,
     timeoutMs,
-    validateResponses: options.validateResponses ?? DEFAULTS.validateResponses,
-    logLevel: level === -1 ? LEVELS.indexOf(DEFAULTS.logLevel) : level,
+    validateResponses: !!options.validateResponses,
+    logLevel: level < 0 ? 2 : level,
     logger: options.logger ?? console,
   };
 }

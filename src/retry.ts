@@ -1,21 +1,15 @@
-import {
-  StabilityAbortError,
-  StabilityApiError,
-  StabilityConnectionError,
-  type StabilityError,
-} from "./errors.js";
+import { StabilityApiError, StabilityConnectionError, type StabilityError } from "./errors.js";
 
 /** The longest wait a server may ask for before the client gives up instead of sleeping. */
 export const MAX_RETRY_AFTER_MS = 60_000;
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 8_000;
 const RETRYABLE_STATUS = new Set([408, 409, 429]);
-/** The three HTTP-date forms (IMF-fixdate, RFC 850, asctime) all start with a day name and carry hh:mm:ss. */
-const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? .*\b\d\d:\d\d:\d\d\b/;
+const DECIMAL = /^\d+(\.\d+)?$/;
 
 /** Whether an attempt's failure is worth another attempt: connection trouble, timeouts, 408/409/429/5xx. */
 export function isRetryable(error: StabilityError): boolean {
-  if (error instanceof StabilityAbortError) return false;
+  // An abort is neither of these, so it is never retried.
   if (error instanceof StabilityConnectionError) return true;
   return (
     error instanceof StabilityApiError &&
@@ -28,15 +22,15 @@ export function isRetryable(error: StabilityError): boolean {
  * or an HTTP date. `undefined` when absent or unreadable.
  */
 export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
-  const ms = headers.get("retry-after-ms")?.trim();
-  if (ms && /^\d+(\.\d+)?$/.test(ms)) return Number(ms);
-  const value = headers.get("retry-after")?.trim();
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  // Date.parse alone reads "-5" or "abc 1" as dates long past, which would mean "retry at once".
-  if (!HTTP_DATE.test(value)) return undefined;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  // Header values arrive trimmed (the Fetch standard normalises them).
+  const ms = headers.get("retry-after-ms") ?? "";
+  if (DECIMAL.test(ms)) return Number(ms);
+  const value = headers.get("retry-after") ?? "";
+  if (DECIMAL.test(value)) return Number(value) * 1000;
+  // Date.parse alone reads "-5" or "abc 1" as dates long past, which would mean "retry at once";
+  // all three HTTP-date forms (IMF-fixdate, RFC 850, asctime) carry hh:mm:ss.
+  const date = /\d:\d\d:\d/.test(value) ? Date.parse(value) : NaN;
+  return date >= 0 ? Math.max(0, date - now) : undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 // Loaded by the client only when `validateResponses: true`, so the default import never carries it.
-import { StabilityValidationError, type RequestTarget } from "./errors.js";
+// It imports no other module of ours, so bundlers keep it (and the generated Ajv code) apart.
 import { validators } from "./generated/validators.js";
 
 interface AjvError {
@@ -10,26 +10,25 @@ interface AjvError {
 }
 type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
-/** Throws {@link StabilityValidationError} naming the JSON path that failed, for example `/credits: expected number`. */
-export function check(target: RequestTarget, status: number, body: unknown, text: string): void {
-  const validate = (validators as Record<string, Validator | undefined>)[
-    `${target.method} ${target.path}`
-  ];
-  if (!validate || validate(body)) return;
+/** The first place a GET response `body` breaks its schema, for example `{ path: "/credits", message: "expected number" }`. */
+export function findIssue(
+  path: string,
+  body: unknown,
+): { path: string; message: string } | undefined {
+  const validate = (validators as Record<string, Validator | undefined>)[`GET ${path}`];
+  if (!validate || validate(body)) return undefined;
   const [first] = validate.errors ?? [];
-  if (!first) return;
-  const issue =
-    first.keyword === "required"
-      ? {
-          path: `${first.instancePath}/${first.params.missingProperty ?? ""}`,
-          message: "required property missing",
-        }
-      : {
-          path: first.instancePath || "/",
-          message:
-            first.keyword === "type"
-              ? `expected ${first.params.type ?? "another type"}`
-              : (first.message ?? first.keyword),
-        };
-  throw new StabilityValidationError(target, status, issue, text);
+  if (!first) return undefined;
+  return first.keyword === "required"
+    ? {
+        path: `${first.instancePath}/${first.params.missingProperty ?? ""}`,
+        message: "required property missing",
+      }
+    : {
+        path: first.instancePath || "/",
+        message:
+          first.keyword === "type"
+            ? `expected ${first.params.type ?? "another type"}`
+            : (first.message ?? first.keyword),
+      };
 }

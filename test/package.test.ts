@@ -1,0 +1,222 @@
+// What `npm install stability-user-client` gives a user: the packed tarball passes publint and
+// attw, installs into an empty project, loads through import and require(), runs its CLI, and
+// type-checks a strict consumer under both module resolutions people use.
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { publint } from "publint";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { json, startServer, type TestServer } from "./helpers/server.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
+const ATTW = join(ROOT, "node_modules/@arethetypeswrong/cli/dist/index.js");
+const NAME = "stability-user-client";
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion without a shell; never rejects, so a test can show the output. */
+function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  return new Promise<Run>((resolve) => {
+    execFile(
+      file,
+      args,
+      { cwd, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const CONSUMER = `import {
+  StabilityApiError,
+  createStabilityClient,
+  type Balance,
+  type StabilityClientOptions,
+  type paths,
+} from "${NAME}";
+
+const options: StabilityClientOptions = { apiKey: "sk-typed", maxRetries: 0 };
+const stability = createStabilityClient(options);
+const balance: Balance = await stability.balance({ organization: "org-1" });
+const credits: number = balance.credits;
+// @ts-expect-error -- proves the types are real: an unknown field is an error, not \`any\`.
+console.log(balance.nope);
+const { data } = await stability.raw.GET("/v1alpha/user/balance");
+const rawCredits: number | undefined = data?.credits;
+type BalancePath = keyof paths & "/v1alpha/user/balance";
+const path: BalancePath = "/v1alpha/user/balance";
+try {
+  await stability.account();
+} catch (error) {
+  if (error instanceof StabilityApiError) console.log(error.status satisfies number);
+}
+console.log(credits, rawCredits, path);
+`;
+
+const tsconfig = (module: string, moduleResolution: string) =>
+  JSON.stringify({
+    compilerOptions: {
+      target: "ES2022",
+      lib: ["ES2022", "DOM"],
+      module,
+      moduleResolution,
+      strict: true,
+      noEmit: true,
+      // Our .d.ts files (and openapi-fetch's) are checked too, as a user's strict project would.
+      skipLibCheck: false,
+      skipDefaultLibCheck: true,
+      types: [],
+    },
+    files: ["consumer.ts"],
+  });
+
+let work: string;
+let tarball: string;
+let project: string;
+let server: TestServer;
+/** Answers with a balance whose `credits` is a string: only the validator objects. */
+let offSchema: TestServer;
+
+beforeAll(async () => {
+  server = await startServer(json(200, { credits: 12 }));
+  offSchema = await startServer(json(200, { credits: "12" }));
+  work = await mkdtemp(join(tmpdir(), "stability-pack-"));
+  // prepack runs the build, so the tarball holds fresh code.
+  const pack = await run("npm", ["pack", "--pack-destination", work], ROOT);
+  if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
+  const file = (await readdir(work)).find((name) => name.endsWith(".tgz"));
+  if (!file) throw new Error(`npm pack wrote no tarball:\n${pack.stdout}`);
+  tarball = join(work, file);
+
+  // A temporary directory outside the repository, so nothing resolves from the repo's node_modules.
+  project = join(work, "consumer");
+  await mkdir(project);
+  await writeFile(
+    join(project, "package.json"),
+    JSON.stringify({ name: "consumer", private: true, type: "module" }),
+  );
+  const install = await run(
+    "npm",
+    ["install", tarball, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"],
+    project,
+  );
+  if (install.code !== 0) throw new Error(`npm install of the tarball failed:\n${install.stderr}`);
+  await writeFile(join(project, "consumer.ts"), CONSUMER);
+  await writeFile(join(project, "tsconfig.nodenext.json"), tsconfig("nodenext", "nodenext"));
+  await writeFile(join(project, "tsconfig.bundler.json"), tsconfig("esnext", "bundler"));
+}, 300_000);
+
+afterAll(async () => {
+  await server?.close();
+  await offSchema?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+// Each check is a child process; on a busy 2-core machine one can take several seconds.
+const SLOW = { timeout: 120_000 };
+
+describe.concurrent("the packed tarball", () => {
+  it("passes publint in strict mode with no messages", SLOW, async ({ expect }) => {
+    const data = await readFile(tarball);
+    const { messages } = await publint({
+      pack: { tarball: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) },
+      strict: true,
+    });
+    expect(messages).toEqual([]);
+  });
+
+  it("has no type problems under attw's esm-only profile", SLOW, async ({ expect }) => {
+    const attw = await run(
+      process.execPath,
+      [ATTW, tarball, "--profile", "esm-only", "--format", "table-flipped", "--no-color"],
+      ROOT,
+    );
+    // attw exits non-zero on any problem the profile does not ignore.
+    expect(attw.code, attw.stdout + attw.stderr).toBe(0);
+    expect(attw.stdout).toContain('"stability-user-client"');
+  });
+
+  it("loads with import in a fresh project and reads a balance", SLOW, async ({ expect }) => {
+    const script = `import { createStabilityClient } from "${NAME}";
+const c = createStabilityClient({ apiKey: "sk-import", baseUrl: process.env.BASE_URL });
+console.log(JSON.stringify(await c.balance()));`;
+    const node = await run(process.execPath, ["--input-type=module", "-e", script], project, {
+      BASE_URL: server.url,
+    });
+    expect(node.stderr).toBe("");
+    expect(node.stdout.trim()).toBe('{"credits":12}');
+  });
+
+  it(
+    "loads the lazy validator from the installed package, with the entry's error classes",
+    SLOW,
+    async ({ expect }) => {
+      const script = `import { StabilityError, StabilityValidationError, createStabilityClient } from "${NAME}";
+const c = createStabilityClient({ apiKey: "sk-import", baseUrl: process.env.BASE_URL, validateResponses: true });
+const error = await c.balance().catch((e) => e);
+console.log(error instanceof StabilityValidationError, error instanceof StabilityError, error.issue?.path);`;
+      const node = await run(process.execPath, ["--input-type=module", "-e", script], project, {
+        BASE_URL: offSchema.url,
+      });
+      expect(node.stderr).toBe("");
+      expect(node.stdout.trim()).toBe("true true /credits");
+    },
+  );
+
+  it(
+    "loads with require() from CommonJS (Node 20.19 and later) and reads a balance",
+    SLOW,
+    async ({ expect }) => {
+      const script = `const { createStabilityClient, StabilityError } = require("${NAME}");
+if (typeof StabilityError !== "function") throw new Error("StabilityError missing");
+createStabilityClient({ apiKey: "sk-require", baseUrl: process.env.BASE_URL })
+  .balance()
+  .then((b) => console.log(JSON.stringify(b)));`;
+      const node = await run(process.execPath, ["--input-type=commonjs", "-e", script], project, {
+        BASE_URL: server.url,
+      });
+      expect(node.code, node.stderr).toBe(0);
+      expect(node.stdout.trim()).toBe('{"credits":12}');
+    },
+  );
+
+  it("runs the stability-user bin through npx", SLOW, async ({ expect }) => {
+    const help = await run("npx", ["--no-install", "stability-user", "--help"], project);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toContain("Usage: stability-user <command>");
+  });
+
+  it("installs an executable bin that reports the package version", SLOW, async ({ expect }) => {
+    // Run as a program, not through node: proves the shebang and the executable bit survived packing.
+    const bin = join(project, "node_modules/.bin/stability-user");
+    const version = await run(bin, ["--version"], project);
+    const { version: expected } = JSON.parse(
+      await readFile(join(ROOT, "package.json"), "utf8"),
+    ) as { version: string };
+    expect(version.code, version.stderr).toBe(0);
+    expect(version.stdout.trim()).toBe(expected);
+  });
+
+  it.for(["nodenext", "bundler"])(
+    "type-checks a strict consumer under moduleResolution %s",
+    SLOW,
+    async (resolution, { expect }) => {
+      const tsc = await run(
+        process.execPath,
+        [TSC, "-p", `tsconfig.${resolution}.json`, "--pretty", "false"],
+        project,
+      );
+      expect(tsc.stdout + tsc.stderr).toBe("");
+      expect(tsc.code).toBe(0);
+    },
+  );
+});
