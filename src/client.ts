@@ -30,8 +30,11 @@ export type OrganizationMembership = components["schemas"]["OrganizationMembersh
 
 /** A response body with its status and headers, like the Ruby client's `*_with_http_info`. */
 export interface HttpInfo<T> {
+  /** The parsed JSON body. */
   data: T;
+  /** The HTTP status code (200). */
   status: number;
+  /** The response headers (for example a request id to quote to support). */
   headers: Headers;
 }
 
@@ -42,7 +45,10 @@ export interface StabilityClient {
    * @example const { email, organizations } = await stability.account();
    */
   account(options?: RequestOptions): Promise<Account>;
-  /** {@link StabilityClient.account} with the response status and headers. */
+  /**
+   * {@link StabilityClient.account} with the response status and headers.
+   * @example const { data, status, headers } = await stability.accountWithHttpInfo();
+   */
   accountWithHttpInfo(options?: RequestOptions): Promise<HttpInfo<Account>>;
   /**
    * The credit balance of the key owner's default organization, or of `organization`.

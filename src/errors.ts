@@ -3,11 +3,17 @@
  * @example { "id": "3F1FKVRR", "name": "bad_request", "message": "Value of ID must be an integer", "temporary": false, "timeout": false, "fault": false }
  */
 export interface ApiErrorBody {
+  /** A unique identifier for this occurrence of the problem. */
   id: string;
+  /** The class of error, such as `bad_request` or `unauthorized`. */
   name: string;
+  /** A human-readable explanation of this occurrence. */
   message: string;
+  /** Whether the error is temporary (worth retrying later). */
   temporary: boolean;
+  /** Whether the error is a timeout. */
   timeout: boolean;
+  /** Whether the error is a server-side fault. */
   fault: boolean;
 }
 
@@ -140,12 +146,18 @@ const STATUS_CLASSES: Record<number, typeof StabilityApiError> = {
   429: RateLimitError,
 };
 
-/** Which error class a non-2xx status gets. The one place statuses map to classes. */
+/**
+ * Which error class a non-2xx status gets. The one place statuses map to classes.
+ * @example errorClassForStatus(429) === RateLimitError; errorClassForStatus(418) === StabilityApiError
+ */
 export function errorClassForStatus(status: number): typeof StabilityApiError {
   return STATUS_CLASSES[status] ?? (status >= 500 ? InternalServerError : StabilityApiError);
 }
 
-/** Recognises the API's error JSON; anything else stays text. */
+/**
+ * Recognises the API's error JSON; anything else stays text.
+ * @example isApiErrorBody({ name: "unauthorized", message: "bad key" }) === true
+ */
 export function isApiErrorBody(value: unknown): value is ApiErrorBody {
   const body = value as Partial<ApiErrorBody> | null | undefined;
   return typeof body?.message === "string" && typeof body.name === "string";

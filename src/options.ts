@@ -5,9 +5,13 @@ export type LogLevel = "off" | "error" | "warn" | "info" | "debug";
 
 /** Anything console-like; `console` is the default. */
 export interface Logger {
+  /** A call failed for good after retries, or the server asked to wait too long. */
   error(message: string, ...details: unknown[]): void;
+  /** A retry, with its reason and delay. */
   warn(message: string, ...details: unknown[]): void;
+  /** Nothing is logged at `info` today; the level exists so any console-like object fits. */
   info(message: string, ...details: unknown[]): void;
+  /** Every attempt: method, path, outcome, duration, retry delay, headers with `Authorization` redacted. */
   debug(message: string, ...details: unknown[]): void;
 }
 
@@ -29,7 +33,11 @@ export interface StabilityClientOptions {
    * @default "https://api.stability.ai" (the vendored spec's server)
    */
   baseUrl?: string;
-  /** Extra headers sent with every request (a `User-Agent`, a tracing header). Cannot override `Authorization`. */
+  /**
+   * Extra headers sent with every request (a `User-Agent`, a tracing header). Cannot override `Authorization`.
+   * @default {}
+   * @example { "User-Agent": "credit-watch/1.0" }
+   */
   headers?: Record<string, string>;
   /**
    * The `fetch` to use: a proxy-aware one, or a recorder in tests.
@@ -71,11 +79,21 @@ export interface StabilityClientOptions {
 
 /** Per-call options: each overrides the client's setting for this call only. */
 export interface RequestOptions {
-  /** Aborts the call, including any wait between retries; the call rejects with {@link StabilityAbortError}. */
+  /**
+   * Aborts the call, including any wait between retries; the call rejects with {@link StabilityAbortError}.
+   * @default none
+   * @example { signal: AbortSignal.timeout(5_000) }
+   */
   signal?: AbortSignal;
-  /** Overrides the client's `maxRetries` for this call. */
+  /**
+   * Overrides the client's `maxRetries` for this call.
+   * @default the client's `maxRetries` (2)
+   */
   maxRetries?: number;
-  /** Overrides the client's `timeoutMs` for this call. */
+  /**
+   * Overrides the client's `timeoutMs` for this call.
+   * @default the client's `timeoutMs` (60000)
+   */
   timeoutMs?: number;
 }
 

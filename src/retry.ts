@@ -7,7 +7,10 @@ const MAX_DELAY_MS = 8_000;
 const RETRYABLE_STATUS = new Set([408, 409, 429]);
 const DECIMAL = /^\d+(\.\d+)?$/;
 
-/** Whether an attempt's failure is worth another attempt: connection trouble, timeouts, 408/409/429/5xx. */
+/**
+ * Whether an attempt's failure is worth another attempt: connection trouble, timeouts, 408/409/429/5xx.
+ * @example isRetryable(error) // true for a RateLimitError, false for an AuthenticationError
+ */
 export function isRetryable(error: StabilityError): boolean {
   // An abort is neither of these, so it is never retried.
   if (error instanceof StabilityConnectionError) return true;
@@ -20,6 +23,7 @@ export function isRetryable(error: StabilityError): boolean {
 /**
  * The wait the server asked for, in milliseconds: `retry-after-ms`, else `Retry-After` as seconds
  * or an HTTP date. `undefined` when absent or unreadable.
+ * @example parseRetryAfter(new Headers({ "retry-after": "2" })) === 2000
  */
 export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
   // Header values arrive trimmed (the Fetch standard normalises them).
@@ -37,6 +41,7 @@ export function parseRetryAfter(headers: Headers, now = Date.now()): number | un
  * How long to wait before retry number `attempt + 1` (attempt counts from 0): the server's wish
  * when it gave one, else `min(0.5 s × 2^attempt, 8 s)` less up to 25 % jitter. `undefined` means
  * the server asked for more than {@link MAX_RETRY_AFTER_MS}: stop and report.
+ * @example retryDelay(0) // 375–500 ms; retryDelay(1, 120_000) === undefined
  */
 export function retryDelay(
   attempt: number,
