@@ -7,6 +7,7 @@ const steps = [["account"], ["balance", "--organization", "org-123456"]];
 
 let mock: PrismMock | undefined;
 const shutdown = async (code: number) => {
+  if (code > 128) console.error("demo: interrupted");
   await mock?.stop();
   if (mock) console.log("demo: stopped the mock");
   process.exit(code);

@@ -99,7 +99,8 @@ export function createStabilityClient(options?: StabilityClientOptions): Stabili
     timeoutMs: number,
   ): Promise<HttpInfo<T>> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(TIMED_OUT), timeoutMs);
+    // setTimeout treats anything over 2^31 − 1 ms as 1 ms; clamped to 23 days, `Infinity` means "no limit".
+    const timer = setTimeout(() => controller.abort(TIMED_OUT), Math.min(timeoutMs, 2e9));
     const forwardAbort = () => controller.abort();
     signal?.addEventListener("abort", forwardAbort);
     let status = 0;
@@ -186,7 +187,7 @@ export function createStabilityClient(options?: StabilityClientOptions): Stabili
         retryable = isRetryable(failure);
         if (retryable && n < maxRetries) delay = retryDelay(n, failure.retryAfterMs);
       }
-      if (logLevel > 3 || (retryable && logLevel > 0)) {
+      if (logLevel > (retryable ? 0 : 3)) {
         const status = result?.status;
         const { report } = await (logging ??= import("./log.js"));
         report(cfg, {

@@ -126,7 +126,7 @@ export interface ResolvedOptions {
   fetch: typeof globalThis.fetch;
   maxRetries: number;
   timeoutMs: number;
-  validateResponses: boolean;
+  validateResponses?: boolean;
   /** Index into LEVELS: 0 off … 4 debug. */
   logLevel: number;
   logger: Logger;
@@ -202,7 +202,7 @@ export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOp
     fetch,
     maxRetries,
     timeoutMs,
-    validateResponses: !!options.validateResponses,
+    validateResponses: options.validateResponses,
     logLevel: level < 0 ? 2 : level,
     logger: options.logger ?? console,
   };

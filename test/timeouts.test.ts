@@ -121,6 +121,13 @@ describe("timeouts", () => {
     expect(server.received).toHaveLength(1);
   });
 
+  it("takes timeoutMs: Infinity as no limit, not as setTimeout's overflow to 1 ms", async () => {
+    const server = await serve(delayed(50, ok));
+    const client = createStabilityClient({ apiKey, baseUrl: server.url, maxRetries: 0 });
+    await expect(client.balance({ timeoutMs: Infinity })).resolves.toEqual({ credits: 7 });
+    expect(server.received).toHaveLength(1);
+  });
+
   it("refuses a timeoutMs below 1, sending nothing", async () => {
     const server = await serve(ok);
     const client = createStabilityClient({ apiKey, baseUrl: server.url });

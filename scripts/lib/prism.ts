@@ -58,7 +58,19 @@ export async function startPrism(options: PrismOptions = {}): Promise<PrismMock>
   child.stdout.on("data", (chunk: Buffer) => (log += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (log += chunk.toString()));
 
-  const stop = () => stopProcessGroup(child);
+  // Whatever ends this process (a failed step, Ctrl-C during start-up, process.exit) ends the mock too.
+  const killOnExit = () => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once("exit", killOnExit);
+  const stop = async () => {
+    process.removeListener("exit", killOnExit);
+    await stopProcessGroup(child);
+  };
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
