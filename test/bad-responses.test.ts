@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   InternalServerError,
   StabilityResponseError,
   StabilityValidationError,
   createStabilityClient,
 } from "../src/index.ts";
-import { json, startServer, text, type Behaviour, type TestServer } from "./helpers/server.ts";
+import { json, text, serverPerTest, failure } from "./helpers/server.ts";
 
 const apiKey = "sk-bad-responses-test-key";
 const html = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
@@ -24,26 +24,7 @@ const validBalance = {
   credits: spec.components.schemas.BalanceResponseBody.properties.credits.example,
 };
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function serve(...script: Behaviour[]): Promise<TestServer> {
-  const server = await startServer(...script);
-  servers.push(server);
-  return server;
-}
-
-async function failure(call: Promise<unknown>): Promise<Error> {
-  const outcome = await call.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof Error)) throw new Error("expected the call to fail");
-  return outcome;
-}
+const serve = serverPerTest();
 
 describe("bad responses", () => {
   it("reports a 502 HTML page as InternalServerError carrying the page text", async () => {

@@ -1,38 +1,19 @@
 import { getEventListeners } from "node:events";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { StabilityAbortError, createStabilityClient } from "../src/index.ts";
 import {
   json,
   stall,
   stallBody,
-  startServer,
-  type Behaviour,
   type TestServer,
+  serverPerTest,
+  failure,
 } from "./helpers/server.ts";
 
 const apiKey = "sk-cancellation-test-key";
 const ok = json(200, { credits: 7 });
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function serve(...script: Behaviour[]): Promise<TestServer> {
-  const server = await startServer(...script);
-  servers.push(server);
-  return server;
-}
-
-async function failure(call: Promise<unknown>): Promise<Error> {
-  const outcome = await call.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof Error)) throw new Error("expected the call to fail");
-  return outcome;
-}
+const serve = serverPerTest();
 
 /** Resolves once the server has seen `count` requests. */
 async function seen(server: TestServer, count: number): Promise<void> {

@@ -7,26 +7,18 @@ import {
   type LogLevel,
   type Logger,
 } from "../src/index.ts";
-import { json, reset, startServer, type Behaviour, type TestServer } from "./helpers/server.ts";
+import { json, reset, serverPerTest } from "./helpers/server.ts";
 
 const apiKey = "sk-logging-test-key-0123456789";
 const path = "/v1alpha/user/balance";
 const fast = { "retry-after-ms": "5" };
 
-let servers: TestServer[] = [];
+const serve = serverPerTest();
 const savedEnv = process.env.STABILITY_LOG;
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
+afterEach(() => {
   if (savedEnv === undefined) delete process.env.STABILITY_LOG;
   else process.env.STABILITY_LOG = savedEnv;
 });
-
-async function serve(...script: Behaviour[]): Promise<TestServer> {
-  const server = await startServer(...script);
-  servers.push(server);
-  return server;
-}
 
 /** A logger that keeps every call with all its arguments, rendered the way a console would. */
 function collector() {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   AuthenticationError,
   BadRequestError,
@@ -24,9 +24,9 @@ import {
   json,
   reset,
   resetMidBody,
-  startServer,
   type Behaviour,
-  type TestServer,
+  serverPerTest,
+  failure,
 } from "./helpers/server.ts";
 
 const apiKey = "sk-retries-test-key";
@@ -35,26 +35,7 @@ const ok = json(200, { credits: 7 });
 // A few milliseconds keeps the suite fast while still going through the wait.
 const fast = { "retry-after-ms": "5" };
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function serve(...script: Behaviour[]): Promise<TestServer> {
-  const server = await startServer(...script);
-  servers.push(server);
-  return server;
-}
-
-async function failure(call: Promise<unknown>): Promise<Error> {
-  const outcome = await call.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof Error)) throw new Error("expected the call to fail");
-  return outcome;
-}
+const serve = serverPerTest();
 
 /** Collects warn lines, where the client announces each retry and its delay. */
 function warnings() {

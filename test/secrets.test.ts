@@ -1,44 +1,17 @@
 import { inspect } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   AuthenticationError,
   StabilityInputError,
   StabilityResponseError,
   createStabilityClient,
 } from "../src/index.ts";
-import {
-  json,
-  recordingFetch,
-  redirect,
-  startServer,
-  text,
-  type Behaviour,
-  type TestServer,
-} from "./helpers/server.ts";
+import { json, recordingFetch, redirect, text, serverPerTest, failure } from "./helpers/server.ts";
 
 const apiKey = "sk-secrets-test-key-0123456789";
 const balancePath = "/v1alpha/user/balance";
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function serve(...script: Behaviour[]): Promise<TestServer> {
-  const server = await startServer(...script);
-  servers.push(server);
-  return server;
-}
-
-async function failure(call: Promise<unknown>): Promise<Error> {
-  const outcome = await call.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof Error)) throw new Error("expected the call to fail");
-  return outcome;
-}
+const serve = serverPerTest();
 
 function thrown(make: () => unknown): Error {
   try {

@@ -1,43 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   StabilityConnectionError,
   StabilityInputError,
   StabilityTimeoutError,
   createStabilityClient,
 } from "../src/index.ts";
-import {
-  delayed,
-  json,
-  stall,
-  stallBody,
-  startServer,
-  type Behaviour,
-  type TestServer,
-} from "./helpers/server.ts";
+import { delayed, json, stall, stallBody, serverPerTest, failure } from "./helpers/server.ts";
 
 const apiKey = "sk-timeouts-test-key";
 const ok = json(200, { credits: 7 });
 
-let servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-
-async function serve(...script: Behaviour[]): Promise<TestServer> {
-  const server = await startServer(...script);
-  servers.push(server);
-  return server;
-}
-
-async function failure(call: Promise<unknown>): Promise<Error> {
-  const outcome = await call.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  if (!(outcome instanceof Error)) throw new Error("expected the call to fail");
-  return outcome;
-}
+const serve = serverPerTest();
 
 describe("timeouts", () => {
   it("ends an attempt whose headers never come with StabilityTimeoutError, a StabilityConnectionError", async () => {

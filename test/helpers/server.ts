@@ -2,6 +2,7 @@
 // request with the next scripted behaviour and records what it received, plus a recording fetch.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { afterEach } from "vitest";
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -163,3 +164,30 @@ export const delayed =
     const timer = setTimeout(() => behaviour(req, res), ms);
     req.socket.once("close", () => clearTimeout(timer));
   };
+
+/**
+ * For one test file: returns `serve(...script)`, which starts a server like startServer and closes
+ * it after the test that started it. Call it at the top level of the file.
+ */
+export function serverPerTest(): (...script: Behaviour[]) => Promise<TestServer> {
+  let servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.map((server) => server.close()));
+    servers = [];
+  });
+  return async (...script) => {
+    const server = await startServer(...script);
+    servers.push(server);
+    return server;
+  };
+}
+
+/** The error `call` rejects with; fails the test when it resolves or rejects with a non-Error. */
+export async function failure(call: Promise<unknown>): Promise<Error> {
+  const outcome = await call.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof Error)) throw new Error("expected the call to fail");
+  return outcome;
+}
