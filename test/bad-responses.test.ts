@@ -6,7 +6,7 @@ import {
   StabilityValidationError,
   createStabilityClient,
 } from "../src/index.ts";
-import { json, text, serverPerTest, failure } from "./helpers/server.ts";
+import { json, text, serverPerTest, failure, clientFor } from "./helpers/server.ts";
 
 const apiKey = "sk-bad-responses-test-key";
 const html = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
@@ -29,12 +29,7 @@ const serve = serverPerTest();
 describe("bad responses", () => {
   it("reports a 502 HTML page as InternalServerError carrying the page text", async () => {
     const server = await serve(text(502, html));
-    const client = createStabilityClient({
-      apiKey,
-      baseUrl: server.url,
-      maxRetries: 0,
-      logLevel: "off",
-    });
+    const client = clientFor(server, { apiKey, maxRetries: 0 });
     const error = await failure(client.balance());
     expect(error.constructor).toBe(InternalServerError);
     expect((error as InternalServerError).status).toBe(502);
@@ -45,12 +40,7 @@ describe("bad responses", () => {
 
   it("reports an empty 503 body as empty, not as a pair of quotes", async () => {
     const server = await serve(text(503, "", { "content-length": "0" }));
-    const client = createStabilityClient({
-      apiKey,
-      baseUrl: server.url,
-      maxRetries: 0,
-      logLevel: "off",
-    });
+    const client = clientFor(server, { apiKey, maxRetries: 0 });
     const error = await failure(client.balance());
     expect(error.constructor).toBe(InternalServerError);
     expect((error as InternalServerError).body).toBe("");
@@ -99,12 +89,7 @@ describe("bad responses", () => {
 describe("validateResponses", () => {
   it("names /credits when credits is a string", async () => {
     const server = await serve(json(200, { credits: "12" }));
-    const client = createStabilityClient({
-      apiKey,
-      baseUrl: server.url,
-      validateResponses: true,
-      logLevel: "off",
-    });
+    const client = clientFor(server, { apiKey, validateResponses: true });
     const error = (await failure(client.balance())) as StabilityValidationError;
     expect(error.constructor).toBe(StabilityValidationError);
     expect(error).toBeInstanceOf(StabilityResponseError);
@@ -116,12 +101,7 @@ describe("validateResponses", () => {
 
   it("names a missing required property", async () => {
     const server = await serve(json(200, {}));
-    const client = createStabilityClient({
-      apiKey,
-      baseUrl: server.url,
-      validateResponses: true,
-      logLevel: "off",
-    });
+    const client = clientFor(server, { apiKey, validateResponses: true });
     const error = (await failure(client.balance())) as StabilityValidationError;
     expect(error.constructor).toBe(StabilityValidationError);
     expect(error.issue).toEqual({ path: "/credits", message: "required property missing" });
@@ -130,12 +110,7 @@ describe("validateResponses", () => {
 
   it("passes a body that matches the schema", async () => {
     const server = await serve(json(200, validBalance));
-    const client = createStabilityClient({
-      apiKey,
-      baseUrl: server.url,
-      validateResponses: true,
-      logLevel: "off",
-    });
+    const client = clientFor(server, { apiKey, validateResponses: true });
     await expect(client.balance()).resolves.toEqual(validBalance);
     expect(server.received).toHaveLength(1);
   });

@@ -99,20 +99,12 @@ describe("the error class for each status", () => {
   });
 
   it.each([
-    [400, BadRequestError],
-    [401, AuthenticationError],
-    [403, PermissionDeniedError],
-    [404, NotFoundError],
-    [429, RateLimitError],
-    [500, InternalServerError],
-    [502, InternalServerError],
-    [503, InternalServerError],
+    ...STATUS_CASES,
     [504, InternalServerError],
     [599, InternalServerError],
     [402, StabilityApiError],
     [408, StabilityApiError],
     [409, StabilityApiError],
-    [418, StabilityApiError],
   ] as const)("errorClassForStatus(%i) is %O", (status, ErrorClass) => {
     expect(errorClassForStatus(status)).toBe(ErrorClass);
   });

@@ -27,6 +27,7 @@ import {
   type Behaviour,
   serverPerTest,
   failure,
+  clientFor,
 } from "./helpers/server.ts";
 
 const apiKey = "sk-retries-test-key";
@@ -145,12 +146,7 @@ describe("retries on the wire", () => {
 
   it("sends one request and no retry with maxRetries: 0", async () => {
     const server = await serve(json(503, {}, fast), ok);
-    const client = createStabilityClient({
-      apiKey,
-      baseUrl: server.url,
-      maxRetries: 0,
-      logLevel: "off",
-    });
+    const client = clientFor(server, { apiKey, maxRetries: 0 });
     const error = await failure(client.balance());
     expect(error.constructor).toBe(InternalServerError);
     expect(server.received).toHaveLength(1);
@@ -158,12 +154,7 @@ describe("retries on the wire", () => {
 
   it("lets a call raise maxRetries above the client's", async () => {
     const server = await serve(json(503, {}, fast), json(503, {}, fast), ok);
-    const client = createStabilityClient({
-      apiKey,
-      baseUrl: server.url,
-      maxRetries: 0,
-      logLevel: "off",
-    });
+    const client = clientFor(server, { apiKey, maxRetries: 0 });
     await expect(client.balance({ maxRetries: 2 })).resolves.toEqual({ credits: 7 });
     expect(server.received).toHaveLength(3);
   });
@@ -207,24 +198,14 @@ describe("connection failures", () => {
 
   it("retries a connection reset before the response, then returns the 200", async () => {
     const server = await serve(reset(), ok);
-    const client = createStabilityClient({
-      apiKey,
-      baseUrl: server.url,
-      maxRetries: 1,
-      logLevel: "off",
-    });
+    const client = clientFor(server, { apiKey, maxRetries: 1 });
     await expect(client.balance()).resolves.toEqual({ credits: 7 });
     expect(server.received).toHaveLength(2);
   });
 
   it("reports a reset before the response as StabilityConnectionError", async () => {
     const server = await serve(reset());
-    const client = createStabilityClient({
-      apiKey,
-      baseUrl: server.url,
-      maxRetries: 0,
-      logLevel: "off",
-    });
+    const client = clientFor(server, { apiKey, maxRetries: 0 });
     const error = await failure(client.balance());
     expect(error.constructor).toBe(StabilityConnectionError);
     expect(server.received).toHaveLength(1);
@@ -232,12 +213,7 @@ describe("connection failures", () => {
 
   it("reports a reset during the body as StabilityConnectionError, not SyntaxError", async () => {
     const server = await serve(resetMidBody(200));
-    const client = createStabilityClient({
-      apiKey,
-      baseUrl: server.url,
-      maxRetries: 0,
-      logLevel: "off",
-    });
+    const client = clientFor(server, { apiKey, maxRetries: 0 });
     const error = await failure(client.balance());
     expect(error.constructor).toBe(StabilityConnectionError);
     expect(error.message).toMatch(/while reading the 200 response body/);
@@ -246,12 +222,7 @@ describe("connection failures", () => {
 
   it("retries a reset during the body, then returns the 200", async () => {
     const server = await serve(resetMidBody(200), ok);
-    const client = createStabilityClient({
-      apiKey,
-      baseUrl: server.url,
-      maxRetries: 1,
-      logLevel: "off",
-    });
+    const client = clientFor(server, { apiKey, maxRetries: 1 });
     await expect(client.balance()).resolves.toEqual({ credits: 7 });
     expect(server.received).toHaveLength(2);
   });

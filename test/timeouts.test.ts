@@ -5,7 +5,15 @@ import {
   StabilityTimeoutError,
   createStabilityClient,
 } from "../src/index.ts";
-import { delayed, json, stall, stallBody, serverPerTest, failure } from "./helpers/server.ts";
+import {
+  delayed,
+  json,
+  stall,
+  stallBody,
+  serverPerTest,
+  failure,
+  clientFor,
+} from "./helpers/server.ts";
 
 const apiKey = "sk-timeouts-test-key";
 const ok = json(200, { credits: 7 });
@@ -15,13 +23,7 @@ const serve = serverPerTest();
 describe("timeouts", () => {
   it("ends an attempt whose headers never come with StabilityTimeoutError, a StabilityConnectionError", async () => {
     const server = await serve(stall());
-    const client = createStabilityClient({
-      apiKey,
-      baseUrl: server.url,
-      timeoutMs: 100,
-      maxRetries: 0,
-      logLevel: "off",
-    });
+    const client = clientFor(server, { apiKey, timeoutMs: 100, maxRetries: 0 });
     const error = await failure(client.balance());
     expect(error.constructor).toBe(StabilityTimeoutError);
     expect(error).toBeInstanceOf(StabilityConnectionError);
@@ -31,13 +33,7 @@ describe("timeouts", () => {
 
   it("ends an attempt whose body stalls with StabilityTimeoutError", async () => {
     const server = await serve(stallBody(200));
-    const client = createStabilityClient({
-      apiKey,
-      baseUrl: server.url,
-      timeoutMs: 100,
-      maxRetries: 0,
-      logLevel: "off",
-    });
+    const client = clientFor(server, { apiKey, timeoutMs: 100, maxRetries: 0 });
     const error = await failure(client.balance());
     expect(error.constructor).toBe(StabilityTimeoutError);
     expect(error.message).toMatch(/while reading the 200 response body/);
@@ -46,13 +42,7 @@ describe("timeouts", () => {
 
   it("retries a timed-out attempt, then returns the 200", async () => {
     const server = await serve(stall(), ok);
-    const client = createStabilityClient({
-      apiKey,
-      baseUrl: server.url,
-      timeoutMs: 100,
-      maxRetries: 1,
-      logLevel: "off",
-    });
+    const client = clientFor(server, { apiKey, timeoutMs: 100, maxRetries: 1 });
     await expect(client.balance()).resolves.toEqual({ credits: 7 });
     expect(server.received).toHaveLength(2);
   });
@@ -63,12 +53,7 @@ describe("timeouts", () => {
       delayed(300, json(503, {}, { "retry-after-ms": "5" })),
       delayed(300, ok),
     );
-    const client = createStabilityClient({
-      apiKey,
-      baseUrl: server.url,
-      timeoutMs: 500,
-      logLevel: "off",
-    });
+    const client = clientFor(server, { apiKey, timeoutMs: 500 });
     await expect(client.balance()).resolves.toEqual({ credits: 7 });
     expect(server.received).toHaveLength(2);
   });
@@ -83,13 +68,7 @@ describe("timeouts", () => {
 
   it("lets a call lengthen the client's timeout", async () => {
     const server = await serve(delayed(200, ok));
-    const client = createStabilityClient({
-      apiKey,
-      baseUrl: server.url,
-      timeoutMs: 50,
-      maxRetries: 0,
-      logLevel: "off",
-    });
+    const client = clientFor(server, { apiKey, timeoutMs: 50, maxRetries: 0 });
     await expect(client.balance({ timeoutMs: 5000 })).resolves.toEqual({ credits: 7 });
     expect(server.received).toHaveLength(1);
   });

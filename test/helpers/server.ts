@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { afterEach } from "vitest";
+import { createStabilityClient, type StabilityClientOptions } from "../../src/index.ts";
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -190,4 +191,9 @@ export async function failure(call: Promise<unknown>): Promise<Error> {
   );
   if (!(outcome instanceof Error)) throw new Error("expected the call to fail");
   return outcome;
+}
+
+/** A client for a test server that logs nothing; the test names every other option it relies on. */
+export function clientFor(server: TestServer, options: StabilityClientOptions) {
+  return createStabilityClient({ baseUrl: server.url, logLevel: "off", ...options });
 }
