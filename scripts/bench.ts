@@ -15,7 +15,7 @@ import { pathToFileURL } from "node:url";
 import axios from "axios";
 import createClient from "openapi-fetch";
 import { createStabilityClient } from "../src/index.ts";
-import type { paths } from "../src/generated/stability-user.ts";
+import type { paths } from "../src/generated/v1alpha.ts";
 import { fail, parseFlags } from "./lib/cli-args.ts";
 
 const flags = parseFlags(
@@ -25,7 +25,7 @@ const flags = parseFlags(
     imports: { type: "string", default: "60" },
     upstream: {
       type: "string",
-      default: "../shared/upstream/stability-rest-v1alpha.2023-01.openapi.json",
+      default: "openapi/upstream/stability-rest-v1alpha.2023-01.openapi.json",
     },
   },
   "usage: npm run bench -- [--rounds N] [--calls N] [--imports N] [--upstream <file>]",

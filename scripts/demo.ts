@@ -1,7 +1,7 @@
 // npm run demo: the CLI against a Prism mock of the vendored spec; no key or network needed.
 import { spawnSync } from "node:child_process";
 import { startPrism, type PrismMock } from "./lib/prism.ts";
-import { VENDORED_SPEC } from "./lib/upstream.ts";
+import { DEFAULT_API_VERSION, PIPELINE } from "./lib/upstream.ts";
 
 const steps = [["account"], ["balance", "--organization", "org-123456"]];
 
@@ -16,7 +16,7 @@ process.once("SIGINT", () => void shutdown(130));
 process.once("SIGTERM", () => void shutdown(143));
 
 try {
-  console.log(`demo: starting a Prism mock of ${VENDORED_SPEC}`);
+  console.log(`demo: starting a Prism mock of ${PIPELINE[DEFAULT_API_VERSION].vendored}`);
   mock = await startPrism();
   console.log(`demo: mock listening on ${mock.url}`);
   for (const args of steps) {

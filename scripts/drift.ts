@@ -13,9 +13,9 @@ import {
 } from "./lib/drift-compare.ts";
 import { FORMATS, render, renderCouldNotCheck, type Format } from "./lib/drift-report.ts";
 import {
-  DEFAULT_UPSTREAM,
+  DEFAULT_API_VERSION,
+  PIPELINE,
   UpstreamError,
-  VENDORED_SPEC,
   loadUpstream,
   locationOf,
   parseDocument,
@@ -27,8 +27,8 @@ const EXIT = { clean: 0, drift: 1, couldNotCheck: 2 } as const;
 
 const flags = parseFlags(
   {
-    upstream: { type: "string", default: DEFAULT_UPSTREAM },
-    vendored: { type: "string", default: VENDORED_SPEC },
+    upstream: { type: "string", default: PIPELINE[DEFAULT_API_VERSION].upstream },
+    vendored: { type: "string", default: PIPELINE[DEFAULT_API_VERSION].vendored },
     format: { type: "string", default: "text" },
     "fail-on": { type: "string", default: "INFO" },
     "timeout-ms": { type: "string", default: "30000" },

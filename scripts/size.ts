@@ -5,7 +5,8 @@ import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
 import { fail } from "./lib/cli-args.ts";
 
-const BUDGET_BYTES = 5 * 1024;
+// 7 KB: raised from 5 KB to make room for the safety work (DEVELOPERS.md); openapi-fetch included.
+const BUDGET_BYTES = 7 * 1024;
 
 async function measure(label: string, contents: string) {
   const result = await build({

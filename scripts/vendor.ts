@@ -1,52 +1,42 @@
-// npm run vendor [-- --upstream <url|file>]: upstream document → openapi/stability-user.openapi.json
-import { rename, rm, writeFile } from "node:fs/promises";
+// npm run vendor [-- --api-version v1|v1alpha] [--upstream <url|file>] [--out <file>]
+// Each API version's upstream document → its subset in openapi/ (see PIPELINE in lib/upstream.ts).
+// With no flag, every version from its default upstream; `--upstream` alone means v1alpha.
 import { fail, parseFlags } from "./lib/cli-args.ts";
-import {
-  DEFAULT_UPSTREAM,
-  UpstreamError,
-  VENDORED_SPEC,
-  extractClientSubset,
-  loadUpstream,
-  locationOf,
-  parseDocument,
-} from "./lib/upstream.ts";
+import { DEFAULT_API_VERSION, UpstreamError, versionsFrom } from "./lib/upstream.ts";
+import { vendorVersion } from "./lib/vendor.ts";
 
+const USAGE =
+  "usage: npm run vendor -- [--api-version v1|v1alpha] [--upstream <url|file>] [--out <file>]";
 const flags = parseFlags(
   {
-    upstream: { type: "string", default: DEFAULT_UPSTREAM },
-    out: { type: "string", default: VENDORED_SPEC },
+    "api-version": { type: "string" },
+    upstream: { type: "string" },
+    out: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
   },
-  "usage: npm run vendor -- [--upstream <url|file>] [--out <file>]",
+  USAGE,
 );
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 try {
-  const upstream = await loadUpstream(flags.upstream);
-  console.log(`vendor: read ${upstream.source} (sha256 ${upstream.sha256.slice(0, 12)}…)`);
-  const doc = parseDocument(upstream.text, upstream.source);
-  const { subset } = await extractClientSubset(doc, { location: locationOf(upstream.source) });
-  const output = {
-    ...subset,
-    "x-provenance": {
-      source: upstream.source,
-      sha256: upstream.sha256,
-      note: "Written by `npm run vendor` (scripts/vendor.ts); do not edit by hand.",
-    },
-  };
-  // Write beside the target and rename, so a failure never leaves a half-written spec.
-  const temp = `${flags.out}.${process.pid}.tmp`;
-  try {
-    await writeFile(temp, `${JSON.stringify(output, null, 2)}\n`);
-    await rename(temp, flags.out);
-  } catch (error) {
-    await rm(temp, { force: true });
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    fail(`vendor: cannot write ${flags.out} (${code})`);
+  const versions =
+    flags["api-version"] === undefined && flags.upstream !== undefined
+      ? [DEFAULT_API_VERSION]
+      : versionsFrom(flags["api-version"]);
+  if (versions.length > 1 && flags.out !== undefined)
+    fail(`vendor: --out needs --api-version (one file per version)\n${USAGE}`, 2);
+  for (const version of versions) {
+    const result = await vendorVersion(version, { upstream: flags.upstream, out: flags.out });
+    console.log(
+      `vendor: ${version}: read ${result.source} (sha256 ${result.sha256.slice(0, 12)}…)`,
+    );
+    console.log(
+      `vendor: ${version}: wrote ${result.out} (${result.operations} operations, schemas: ${result.schemas.join(", ")})`,
+    );
   }
-  const ops = Object.keys(subset.paths as object).length;
-  const schemas = Object.keys(
-    (subset.components as { schemas?: object } | undefined)?.schemas ?? {},
-  );
-  console.log(`vendor: wrote ${flags.out} (${ops} operations, schemas: ${schemas.join(", ")})`);
 } catch (error) {
   if (error instanceof UpstreamError) fail(`vendor: ${error.message}`);
   throw error;

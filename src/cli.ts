@@ -3,10 +3,13 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import {
+  API_VERSIONS,
+  DEFAULTS,
   StabilityError,
   StabilityInputError,
   createStabilityClient,
   type Account,
+  type ApiVersion,
   type Balance,
 } from "./index.js";
 
@@ -20,10 +23,11 @@ Options:
   --organization <id>          balance: read this organization's balance
   --min-credits <n>            balance: exit 3 when the balance is below n
   --json                       Print exactly the API's JSON body
-  --base-url <url>             API base URL (default https://api.stability.ai)
-  --api-key-prefix <word>      Put a word before the key, e.g. Bearer
-  --timeout-ms <ms>            Time limit per attempt (default 60000)
-  --max-retries <n>            Retries on connection errors, 429 and 5xx (default 2)
+  --api-version <version>      ${API_VERSIONS.join(" or ")} (default ${DEFAULTS.apiVersion})
+  --base-url <url>             API base URL (default ${DEFAULTS.baseUrl})
+  --api-key-prefix <word>      Put a word before the key (default: Bearer on v1, none on v1alpha)
+  --timeout-ms <ms>            Time limit per attempt (default ${DEFAULTS.timeoutMs})
+  --max-retries <n>            Retries on connection errors, 429 and 5xx (default ${DEFAULTS.maxRetries})
   -h, --help                   Show this help
   -V, --version                Show the version
 
@@ -37,6 +41,17 @@ const EXIT = { ok: 0, failed: 1, usage: 2, lowBalance: 3 } as const;
 
 class UsageError extends Error {}
 
+/** The flag or variable a library option comes from, so messages speak the CLI's language. */
+const SOURCE_OF: Record<string, string> = {
+  apiKey: "STABILITY_API_KEY",
+  apiKeyPrefix: "--api-key-prefix",
+  apiVersion: "--api-version",
+  baseUrl: "--base-url",
+  maxRetries: "--max-retries",
+  timeoutMs: "--timeout-ms",
+  organization: "--organization",
+};
+
 function parse(argv: string[]) {
   try {
     return parseArgs({
@@ -46,6 +61,7 @@ function parse(argv: string[]) {
         organization: { type: "string" },
         "min-credits": { type: "string" },
         json: { type: "boolean", default: false },
+        "api-version": { type: "string" },
         "base-url": { type: "string" },
         "api-key-prefix": { type: "string" },
         "timeout-ms": { type: "string" },
@@ -62,14 +78,12 @@ function parse(argv: string[]) {
   }
 }
 
-function number(value: string | undefined, flag: string, integer = false): number | undefined {
+/** A flag's number; its range is the library's to check (its error names the flag, see SOURCE_OF). */
+function number(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || (integer && (!Number.isInteger(n) || n < 0))) {
-    throw new UsageError(
-      `--${flag} must be ${integer ? "a whole number ≥ 0" : "a number"}, got ${JSON.stringify(value)}`,
-    );
-  }
+  if (value.trim() === "" || Number.isNaN(n))
+    throw new UsageError(`--${flag} must be a number, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -138,12 +152,16 @@ async function main(
       throw new UsageError("--organization and --min-credits apply to balance only");
     }
     const minCredits = number(values["min-credits"], "min-credits");
+    if (minCredits !== undefined && !Number.isFinite(minCredits))
+      throw new UsageError(`--min-credits must be a finite number, got ${values["min-credits"]}`);
+    if (!env.STABILITY_API_KEY?.trim()) throw new UsageError("no API key: set STABILITY_API_KEY");
     const client = createStabilityClient({
-      apiKey: env.STABILITY_API_KEY ?? "",
+      apiVersion: values["api-version"] as ApiVersion | undefined,
+      apiKey: env.STABILITY_API_KEY,
       apiKeyPrefix: values["api-key-prefix"],
       baseUrl: values["base-url"],
       timeoutMs: number(values["timeout-ms"], "timeout-ms"),
-      maxRetries: number(values["max-retries"], "max-retries", true),
+      maxRetries: number(values["max-retries"], "max-retries"),
       // Failures are reported once, as the exit line; STABILITY_LOG=debug still shows every attempt.
       logLevel: env.STABILITY_LOG ? undefined : "off",
       // console.debug/info write to stdout, which must stay clean for --json | jq.
@@ -171,9 +189,11 @@ async function main(
     return EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError || error instanceof StabilityInputError) {
-      err(
-        `stability-user: ${error.message.replace("pass { apiKey } to createStabilityClient() or ", "")}`,
-      );
+      const message =
+        error instanceof StabilityInputError
+          ? `${SOURCE_OF[error.field] ?? error.field} ${error.problem}`
+          : error.message;
+      err(`stability-user: ${message}`);
       err("Run stability-user --help for usage.");
       return EXIT.usage;
     }

@@ -10,23 +10,25 @@ import {
   isApiErrorBody,
   type RequestTarget,
 } from "./errors.js";
-import type { components, paths } from "./generated/stability-user.js";
 import {
-  assertHeaderSafe,
-  checkCallOptions,
-  resolveOptions,
-  type BalanceOptions,
-  type RequestOptions,
-  type StabilityClientOptions,
-} from "./options.js";
+  OPERATIONS,
+  operationKey,
+  operationPath,
+  type ApiVersion,
+  type OperationName,
+} from "./operations.js";
+import type { BalanceOptions, RequestOptions, StabilityClientOptions } from "./options.js";
+import { levels } from "./options.js";
+import { assertHeaderSafe, checkCallOptions, resolveOptions } from "./resolve.js";
 import { isRetryable, parseRetryAfter, retryDelay } from "./retry.js";
+import { ORGANIZATION_HEADER, type Body, type PathsOf } from "./spec.js";
 
 /** The account that owns the API key: `id`, `email`, `organizations`, and maybe `profile_picture`. */
-export type Account = components["schemas"]["AccountResponseBody"];
+export type Account = Body<"v1alpha", "account">;
 /** A credit balance: `{ credits: number }`. */
-export type Balance = components["schemas"]["BalanceResponseBody"];
+export type Balance = Body<"v1alpha", "balance">;
 /** One of the account's organizations: `id`, `name`, `role`, `is_default`. */
-export type OrganizationMembership = components["schemas"]["OrganizationMembership"];
+export type OrganizationMembership = Account["organizations"][number];
 
 /** A response body with its status and headers, like the Ruby client's `*_with_http_info`. */
 export interface HttpInfo<T> {
@@ -38,8 +40,10 @@ export interface HttpInfo<T> {
   headers: Headers;
 }
 
-/** The client {@link createStabilityClient} returns. */
-export interface StabilityClient {
+/** The client {@link createStabilityClient} returns; `V` is its API version. */
+export interface StabilityClient<V extends ApiVersion = "v1alpha"> {
+  /** The API version this client calls. */
+  readonly apiVersion: V;
   /**
    * The account that owns the API key, with its organizations.
    * @example const { email, organizations } = await stability.account();
@@ -61,14 +65,12 @@ export interface StabilityClient {
    */
   balanceWithHttpInfo(options?: BalanceOptions): Promise<HttpInfo<Balance>>;
   /**
-   * The underlying openapi-fetch client, typed by the spec's paths, with the key and base URL
-   * set. It returns `{ data, error, response }` and has no retries, timeout or error classes.
+   * The underlying openapi-fetch client, typed by the chosen version's paths, with the key and
+   * base URL set. It returns `{ data, error, response }` and has no retries, timeout or error classes.
    * @example const { data } = await stability.raw.GET("/v1alpha/user/balance", { params: { header: { Organization: "org-1" } } });
    */
-  readonly raw: Client<paths>;
+  readonly raw: Client<PathsOf<V>>;
 }
-
-type OperationPath = "/v1alpha/user/account" | "/v1alpha/user/balance";
 
 // A unique abort reason, to tell our timeout from the caller's abort.
 const TIMED_OUT = {};
@@ -80,9 +82,11 @@ const TIMED_OUT = {};
  * const stability = createStabilityClient({ apiKey: "sk-…" });
  * const { credits } = await stability.balance();
  */
-export function createStabilityClient(options?: StabilityClientOptions): StabilityClient {
+export function createStabilityClient<V extends ApiVersion = "v1alpha">(
+  options?: StabilityClientOptions<V>,
+): StabilityClient<V> {
   const cfg = resolveOptions(options);
-  const { logLevel, apiKey, fetch, baseUrl } = cfg;
+  const { logLevel, apiKey, fetch, baseUrl, apiVersion } = cfg;
   const headers = { Accept: "application/json", ...cfg.headers, Authorization: cfg.authorization };
   let validation: Promise<typeof import("./validate.js")> | undefined;
   let logging: Promise<typeof import("./log.js")> | undefined;
@@ -94,7 +98,7 @@ export function createStabilityClient(options?: StabilityClientOptions): Stabili
 
   async function attempt<T>(
     target: RequestTarget,
-    organization: string | undefined,
+    sent: Record<string, string>,
     signal: AbortSignal | undefined,
     timeoutMs: number,
   ): Promise<HttpInfo<T>> {
@@ -108,7 +112,7 @@ export function createStabilityClient(options?: StabilityClientOptions): Stabili
       // One plain fetch per attempt with headers built once: openapi-fetch's GET builds a Request
       // that undici then copies, about 30 µs a call on Node 20 (BENCHMARKS.md). `raw` is openapi-fetch.
       const response = await fetch(baseUrl + target.path, {
-        headers: organization === undefined ? headers : { ...headers, Organization: organization },
+        headers: sent,
         signal: controller.signal,
       });
       status = response.status;
@@ -140,7 +144,7 @@ export function createStabilityClient(options?: StabilityClientOptions): Stabili
       }
       if (cfg.validateResponses) {
         const { findIssue } = await (validation ??= import("./validate.js"));
-        const issue = findIssue(target.path, data);
+        const issue = findIssue(operationKey(target.method, target.path), data);
         if (issue) {
           const problem = `off-schema at ${issue.path}: ${issue.message}`;
           throw Object.assign(new StabilityValidationError(target, status, problem, redact(text)), {
@@ -166,36 +170,45 @@ export function createStabilityClient(options?: StabilityClientOptions): Stabili
     }
   }
 
-  async function send<T>(path: OperationPath, options: BalanceOptions = {}): Promise<HttpInfo<T>> {
-    const target = { method: "GET", path };
-    const { signal, organization } = options;
+  // Only balance() passes `organization`, so account() never sends the header.
+  async function send<N extends OperationName>(
+    name: N,
+    options: RequestOptions = {},
+    organization?: string,
+  ): Promise<HttpInfo<Body<"v1alpha", N>>> {
+    const path = operationPath(apiVersion, name);
+    const target = { method: OPERATIONS[name].method, path };
+    const { signal } = options;
     checkCallOptions(options);
     if (organization !== undefined) assertHeaderSafe(organization, "organization");
+    const sent =
+      organization === undefined ? headers : { ...headers, [ORGANIZATION_HEADER]: organization };
     const maxRetries = options.maxRetries ?? cfg.maxRetries;
     const timeoutMs = options.timeoutMs ?? cfg.timeoutMs;
     for (let n = 0; ; n++) {
       if (signal?.aborted) throw aborted(target, signal);
-      const started = logLevel > 3 ? performance.now() : 0;
-      let result: HttpInfo<T> | undefined;
+      const started = logLevel >= levels.debug ? performance.now() : 0;
+      let result: HttpInfo<Body<"v1alpha", N>> | undefined;
       let failure: (StabilityError & { retryAfterMs?: number }) | undefined;
       let delay: number | undefined;
       let retryable = false;
       try {
-        result = await attempt<T>(target, organization, signal, timeoutMs);
+        result = await attempt(target, sent, signal, timeoutMs);
       } catch (error) {
         failure = error as StabilityError;
         retryable = isRetryable(failure);
         if (retryable && n < maxRetries) delay = retryDelay(n, failure.retryAfterMs);
       }
-      if (logLevel > (retryable ? 0 : 3)) {
+      // Retries and giving up log from `error` up; every attempt logs at `debug`.
+      if (logLevel >= (retryable ? levels.error : levels.debug)) {
         const status = result?.status;
         const { report } = await (logging ??= import("./log.js"));
         report(cfg, {
-          path,
+          ...target,
           n,
           maxRetries,
           started,
-          organization,
+          headers: sent,
           status,
           failure,
           retryable,
@@ -210,11 +223,12 @@ export function createStabilityClient(options?: StabilityClientOptions): Stabili
   }
 
   return {
-    account: async (opts) => (await send<Account>("/v1alpha/user/account", opts)).data,
-    accountWithHttpInfo: (opts) => send<Account>("/v1alpha/user/account", opts),
-    balance: async (opts) => (await send<Balance>("/v1alpha/user/balance", opts)).data,
-    balanceWithHttpInfo: (opts) => send<Balance>("/v1alpha/user/balance", opts),
-    raw: createClient<paths>({ baseUrl, headers, fetch }),
+    apiVersion: apiVersion as V,
+    account: async (opts) => (await send("account", opts)).data,
+    accountWithHttpInfo: (opts) => send("account", opts),
+    balance: async (opts) => (await send("balance", opts, opts?.organization)).data,
+    balanceWithHttpInfo: (opts) => send("balance", opts, opts?.organization),
+    raw: createClient<PathsOf<V>>({ baseUrl, headers, fetch }),
   };
 }
 

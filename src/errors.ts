@@ -37,9 +37,27 @@ export class StabilityError extends Error {
   }
 }
 
-/** The options or arguments cannot make a safe request (no key, CR/LF in a header value, plain `http://`); nothing was sent. */
+/**
+ * The options or arguments cannot make a safe request (no key, CR/LF in a header value, plain
+ * `http://`); nothing was sent. `field` names the option or argument at fault.
+ * @example err.field === "maxRetries"; err.message === "maxRetries must be a non-negative integer, got 1.5"
+ */
 export class StabilityInputError extends StabilityError {
   override name = "StabilityInputError";
+  /** The option or argument at fault: `maxRetries`, `organization`, `headers.X-Trace`, `apiKey`. */
+  declare readonly field: string;
+  /** What is wrong with it, without its name (and never its value when that may be secret). */
+  declare readonly problem: string;
+
+  constructor(
+    field: string,
+    problem: string,
+    { hint, target }: { hint?: string; target?: RequestTarget } = {},
+  ) {
+    super(`${field} ${problem}${hint ? `; ${hint}` : ""}`, target);
+    this.field = field;
+    this.problem = problem;
+  }
 }
 
 /** The API answered with a non-2xx status. Subclasses name the common statuses. */

@@ -29,11 +29,17 @@ export {
 } from "./errors.js";
 export {
   DEFAULTS,
+  levels,
   type BalanceOptions,
   type LogLevel,
   type Logger,
   type RequestOptions,
   type StabilityClientOptions,
 } from "./options.js";
+export { API_VERSIONS, OPERATIONS, type ApiVersion, type OperationName } from "./operations.js";
 export { isRetryable, parseRetryAfter, retryDelay, MAX_RETRY_AFTER_MS } from "./retry.js";
-export type { components, operations, paths } from "./generated/stability-user.js";
+export type { PathsByVersion, PathsOf } from "./spec.js";
+// The default version's generated types under their usual names, and each version's as a namespace.
+export type { components, operations, paths } from "./generated/v1alpha.js";
+export type * as v1alpha from "./generated/v1alpha.js";
+export type * as v1 from "./generated/v1.js";

@@ -2,11 +2,14 @@
 // `debug`), so a quiet client carries none of this in its default import.
 // It imports only types, so bundlers keep it apart from the entry.
 import type { StabilityError } from "./errors.js";
-import type { LogLevel, ResolvedOptions } from "./options.js";
+import type { ResolvedOptions } from "./resolve.js";
 
-const LEVELS = ["off", "error", "warn", "info", "debug"] as const;
+// Mirrors `levels` in options.ts by value; importing it would pull options.ts into this chunk.
+const levels = { error: 1, warn: 2, info: 3, debug: 4 } as const;
+type Level = keyof typeof levels;
 
 export interface AttemptReport {
+  method: string;
   path: string;
   /** Attempt number, from 0. */
   n: number;
@@ -19,13 +22,13 @@ export interface AttemptReport {
   retryable?: boolean;
   /** The wait before the next attempt; undefined when there is none. */
   delay?: number;
-  organization?: string;
+  /** The request headers as sent; `Authorization` is redacted before logging. */
+  headers: Record<string, string>;
 }
 
-export function report({ logger, logLevel, headers }: ResolvedOptions, r: AttemptReport): void {
-  const log = (level: number, message: string, ...details: unknown[]) => {
-    if (logLevel >= level)
-      logger[LEVELS[level] as Exclude<LogLevel, "off">](`stability: ${message}`, ...details);
+export function report({ logger, logLevel }: ResolvedOptions, r: AttemptReport): void {
+  const log = (level: Level, message: string, ...details: unknown[]) => {
+    if (logLevel >= levels[level]) logger[level](`stability: ${message}`, ...details);
   };
   const { failure, delay, n, maxRetries } = r;
   const outcome = failure
@@ -33,21 +36,20 @@ export function report({ logger, logLevel, headers }: ResolvedOptions, r: Attemp
     : String(r.status);
   const retry = delay === undefined ? "" : `; retry in ${Math.round(delay)} ms`;
   const ms = (performance.now() - r.started).toFixed(1);
-  log(4, `GET ${r.path} → ${outcome} in ${ms} ms (attempt ${n + 1} of ${maxRetries + 1})${retry}`, {
-    headers: {
-      Accept: "application/json",
-      ...headers,
-      Authorization: "[redacted]",
-      ...(r.organization === undefined ? {} : { Organization: r.organization }),
+  log(
+    "debug",
+    `${r.method} ${r.path} → ${outcome} in ${ms} ms (attempt ${n + 1} of ${maxRetries + 1})${retry}`,
+    {
+      headers: { ...r.headers, Authorization: "[redacted]" },
     },
-  });
+  );
   if (!failure || !r.retryable) return;
   if (delay !== undefined) {
-    log(2, `${failure.message}; retry ${n + 1} of ${maxRetries} in ${Math.round(delay)} ms`);
+    log("warn", `${failure.message}; retry ${n + 1} of ${maxRetries} in ${Math.round(delay)} ms`);
   } else if (n < maxRetries) {
     // Retries left but no delay: the server asked for more than MAX_RETRY_AFTER_MS (60 s).
-    log(1, `not retrying, the server asked to wait over 60000 ms: ${failure.message}`);
+    log("error", `not retrying, the server asked to wait over 60000 ms: ${failure.message}`);
   } else if (n > 0) {
-    log(1, `giving up after ${n + 1} attempts: ${failure.message}`);
+    log("error", `giving up after ${n + 1} attempts: ${failure.message}`);
   }
 }

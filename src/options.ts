@@ -1,4 +1,5 @@
-import { StabilityInputError } from "./errors.js";
+// The public, documented options and their defaults. Resolution and checks live in resolve.ts.
+import type { ApiVersion } from "./operations.js";
 
 /** How much the client logs. Each level includes the ones before it. */
 export type LogLevel = "off" | "error" | "warn" | "info" | "debug";
@@ -16,21 +17,28 @@ export interface Logger {
 }
 
 /** Options for {@link createStabilityClient}. Every one is optional. */
-export interface StabilityClientOptions {
+export interface StabilityClientOptions<V extends ApiVersion = ApiVersion> {
+  /**
+   * Which version of the API to call: `/v1alpha/user/…` or `/v1/user/…`. `v1` is the version
+   * Stability documents today; `v1alpha` is the one the reference clients were generated from.
+   * @default "v1alpha"
+   * @example "v1"
+   */
+  apiVersion?: V;
   /**
    * The Stability API key. Sent in the `Authorization` header, never logged or put in an error.
    * @default process.env.STABILITY_API_KEY (where an environment exists)
    */
   apiKey?: string;
   /**
-   * A scheme word put before the key: `"Bearer"` sends `Authorization: Bearer <key>`.
-   * @default "" (the raw key, as the v1alpha spec describes)
+   * A scheme word put before the key: `"Bearer"` sends `Authorization: Bearer <key>`; `""` sends the bare key.
+   * @default "Bearer" on v1 (as Stability's v1 samples send it), "" on v1alpha (as its spec describes)
    * @example "Bearer"
    */
   apiKeyPrefix?: string;
   /**
    * Where the API lives; paths such as `/v1alpha/user/balance` are appended.
-   * @default "https://api.stability.ai" (the vendored spec's server)
+   * @default "https://api.stability.ai" (the vendored specs' server)
    */
   baseUrl?: string;
   /**
@@ -107,103 +115,24 @@ export interface BalanceOptions extends RequestOptions {
   organization?: string;
 }
 
-/** The defaults that are not `false` or empty: where the API lives, retries, per-attempt timeout, log level. */
+/** Every default, in one place: the library, the CLI's help and the README read them from here. */
 export const DEFAULTS = {
+  apiVersion: "v1alpha",
+  /** Per API version: what goes before the key in `Authorization`. */
+  apiKeyPrefix: { v1alpha: "", v1: "Bearer" },
   baseUrl: "https://api.stability.ai",
+  headers: {},
   maxRetries: 2,
   timeoutMs: 60_000,
+  validateResponses: false,
+  allowInsecureHttp: false,
   logLevel: "warn",
-} as const;
+} as const satisfies {
+  [K in keyof Required<StabilityClientOptions>]?: unknown;
+};
 
-export const LEVELS: readonly LogLevel[] = ["off", "error", "warn", "info", "debug"];
-
-export interface ResolvedOptions {
-  /** The full `Authorization` value (prefix and key). */
-  authorization: string;
-  apiKey: string;
-  baseUrl: string;
-  headers: Record<string, string>;
-  fetch: typeof globalThis.fetch;
-  maxRetries: number;
-  timeoutMs: number;
-  validateResponses?: boolean;
-  /** Index into LEVELS: 0 off … 4 debug. */
-  logLevel: number;
-  logger: Logger;
-}
-
-/** Reads the environment without assuming one exists (browsers and workers have no `process`). */
-export function readEnv(name: string): string | undefined {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[
-    name
-  ];
-}
-
-/** Refuses a header value that could split the header (CR, LF or NUL); never echoes the value. */
-export function assertHeaderSafe(value: string, what: string): void {
-  if (/[\r\n\0]/.test(value))
-    throw new StabilityInputError(`${what} contains CR, LF or NUL; refusing to send it`);
-}
-
-/** Validates `maxRetries` (≥ 0) and `timeoutMs` (≥ 1) wherever they are given. */
-export function checkCallOptions({ maxRetries = 0, timeoutMs = 1 }: RequestOptions): void {
-  if (!(maxRetries >= 0 && timeoutMs >= 1))
-    throw new StabilityInputError(
-      `maxRetries must be ≥ 0 and timeoutMs ≥ 1, got ${maxRetries} and ${timeoutMs}`,
-    );
-}
-
-const LOOPBACK = /^(localhost|127\.[\d.]+|\[::1\])$/i;
-
-/** Normalises the public options once, at the boundary: defaults, environment, and every check. */
-export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOptions {
-  const {
-    maxRetries = DEFAULTS.maxRetries,
-    timeoutMs = DEFAULTS.timeoutMs,
-    baseUrl = DEFAULTS.baseUrl,
-    fetch = globalThis.fetch,
-  } = options;
-  const apiKey = (options.apiKey ?? readEnv("STABILITY_API_KEY") ?? "").trim();
-  if (!apiKey)
-    throw new StabilityInputError("no API key: pass { apiKey } or set STABILITY_API_KEY");
-  const prefix = (options.apiKeyPrefix ?? "").trim();
-  assertHeaderSafe(apiKey, "apiKey");
-  assertHeaderSafe(prefix, "apiKeyPrefix");
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(options.headers ?? {})) {
-    assertHeaderSafe(value, name);
-    if (!/^authorization$/i.test(name)) headers[name] = value;
-  }
-  checkCallOptions({ maxRetries, timeoutMs });
-
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-    if (!/^https?:$/.test(url.protocol)) throw new TypeError("not http(s)");
-  } catch {
-    throw new StabilityInputError(`baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}`);
-  }
-  if (url.protocol === "http:" && !LOOPBACK.test(url.hostname) && !options.allowInsecureHttp) {
-    throw new StabilityInputError(
-      `refusing plain http:// to ${url.host} (allowInsecureHttp: true allows it)`,
-    );
-  }
-
-  const level = LEVELS.indexOf(
-    options.logLevel ??
-      (readEnv("STABILITY_LOG")?.toLowerCase() as LogLevel | undefined) ??
-      DEFAULTS.logLevel,
-  );
-  return {
-    authorization: prefix ? `${prefix} ${apiKey}` : apiKey,
-    apiKey,
-    baseUrl: url.href.replace(/\/+$/, ""),
-    headers,
-    fetch,
-    maxRetries,
-    timeoutMs,
-    validateResponses: options.validateResponses,
-    logLevel: level < 0 ? 2 : level,
-    logger: options.logger ?? console,
-  };
-}
+/** Log levels by name; each level includes the ones below it (`debug` logs everything). */
+export const levels = { off: 0, error: 1, warn: 2, info: 3, debug: 4 } as const satisfies Record<
+  LogLevel,
+  number
+>;

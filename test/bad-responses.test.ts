@@ -14,7 +14,7 @@ const asJson = { "content-type": "application/json" };
 
 /** The spec's own balance example, so the valid case tracks the vendored document. */
 const spec = JSON.parse(
-  readFileSync(new URL("../openapi/stability-user.openapi.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../openapi/v1alpha.openapi.json", import.meta.url), "utf8"),
 ) as {
   components: {
     schemas: { BalanceResponseBody: { properties: { credits: { example: number } } } };

@@ -8,7 +8,7 @@ import { createStabilityClient, type StabilityClientOptions } from "../src/index
 
 const KEY = "sk-contract-test-key";
 const spec = JSON.parse(
-  readFileSync(new URL("../openapi/stability-user.openapi.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../openapi/v1alpha.openapi.json", import.meta.url), "utf8"),
 ) as {
   paths: Record<
     string,

@@ -376,7 +376,7 @@ describe.concurrent("npm run drift", SLOW, () => {
         expect(run.stdout.split("\n")).toEqual([
           "Upstream drift: 4 changes (3 ERR, 1 INFO)",
           `  upstream  ${file} (sha256 ${sha.slice(0, 12)}…)`,
-          "  vendored  openapi/stability-user.openapi.json",
+          "  vendored  openapi/v1alpha.openapi.json",
           "",
           ACCOUNT,
           `  ERR  response-property-became-optional  ${BODY}.organizations`,

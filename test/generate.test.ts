@@ -8,9 +8,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runTs, type Run } from "./helpers/server.ts";
 
-const SPEC = "openapi/stability-user.openapi.json";
-const TYPES = "stability-user.ts";
-const VALIDATORS = "validators.ts";
+const SPEC = "openapi/v1alpha.openapi.json";
+const TYPES = "v1alpha.ts";
+const VALIDATORS = "v1alpha.validators.ts";
 const SPEC_BYTES = readFileSync(new URL(`../${SPEC}`, import.meta.url));
 
 const generate = (...args: string[]) => runTs("scripts/generate.ts", args);
@@ -41,7 +41,7 @@ describe.concurrent("npm run generate", { timeout: 90_000 }, () => {
   });
 
   it("is deterministic: two runs write identical bytes", async () => {
-    expect((await readdir(first)).sort()).toEqual([TYPES, VALIDATORS]);
+    expect((await readdir(first)).sort()).toEqual(["v1.ts", "v1.validators.ts", TYPES, VALIDATORS]);
     for (const file of [TYPES, VALIDATORS]) {
       const [a, b] = await Promise.all([
         readFile(path.join(first, file)),
@@ -74,8 +74,8 @@ describe.concurrent("npm run generate", { timeout: 90_000 }, () => {
     const run = await generate("--check");
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/src\/generated\/stability-user\.ts up to date/);
-    expect(run.stdout).toMatch(/src\/generated\/validators\.ts up to date/);
+    for (const file of ["v1alpha.ts", "v1alpha.validators.ts", "v1.ts", "v1.validators.ts"])
+      expect(run.stdout).toContain(`src/generated/${file} up to date`);
   });
 
   it("--check fails and names the stale file when an output file was edited", async () => {
@@ -104,7 +104,7 @@ describe.concurrent("npm run generate", { timeout: 90_000 }, () => {
     const grown = path.join(dir, "with-currency.openapi.json");
     await writeFile(grown, JSON.stringify(spec, null, 2));
     const out = path.join(dir, "with-currency");
-    const run = await generate("--spec", grown, "--out-dir", out);
+    const run = await generate("--api-version", "v1alpha", "--spec", grown, "--out-dir", out);
     expect(run.code).toBe(0);
 
     const [before, after] = await Promise.all([

@@ -249,7 +249,7 @@ describe("isRetryable", () => {
 
   it("never retries an abort, bad input or a bad 2xx body", () => {
     expect(isRetryable(new StabilityAbortError("stop", target))).toBe(false);
-    expect(isRetryable(new StabilityInputError("bad"))).toBe(false);
+    expect(isRetryable(new StabilityInputError("maxRetries", "is bad"))).toBe(false);
     expect(isRetryable(new StabilityResponseError(target, 200, "not JSON", "<html>"))).toBe(false);
   });
 });

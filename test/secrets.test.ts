@@ -67,7 +67,7 @@ describe("plain http", () => {
       createStabilityClient({ apiKey, fetch, baseUrl: "http://api.example.com" }),
     );
     expect(error.constructor).toBe(StabilityInputError);
-    expect(error.message).toMatch(/refusing plain http:\/\/ to api\.example\.com/);
+    expect(error.message).toMatch(/baseUrl is plain http:\/\/ to api\.example\.com/);
     expect(error.message).toMatch(/allowInsecureHttp/);
     expect(requests).toHaveLength(0);
   });

@@ -30,7 +30,7 @@ interface Doc {
 }
 
 const COMMITTED = JSON.parse(
-  readFileSync(new URL("../openapi/stability-user.openapi.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../openapi/v1alpha.openapi.json", import.meta.url), "utf8"),
 ) as Doc;
 const ACCOUNT = "/v1alpha/user/account";
 const BALANCE = "/v1alpha/user/balance";

@@ -3,7 +3,8 @@
 // extractClientSubset(…, { dereference: true }): no `$ref`s left, but possibly cyclic objects
 // (a circular schema), so every walk below remembers the pairs it has already compared.
 import { createHash } from "node:crypto";
-import { CLIENT_OPERATIONS, extractClientSubset, type OpenApiDocument } from "./upstream.ts";
+import { operationsOf, type ApiVersion } from "../../src/operations.ts";
+import { DEFAULT_API_VERSION, extractClientSubset, type OpenApiDocument } from "./upstream.ts";
 
 export type Level = "ERR" | "WARN" | "INFO";
 export const LEVELS: readonly Level[] = ["ERR", "WARN", "INFO"];
@@ -841,11 +842,8 @@ function compareDocument(out: Collector, base: Node, revision: Node) {
   }
 }
 
-const operationLabel = (op: { method: string; path: string }) =>
-  `${op.method.toUpperCase()} ${op.path}`;
-
 /** The client's operations in report order, then `document`. */
-export const OPERATION_ORDER = [...CLIENT_OPERATIONS.map(operationLabel), DOCUMENT];
+export const OPERATION_ORDER = [...operationsOf(DEFAULT_API_VERSION).map((op) => op.key), DOCUMENT];
 
 /**
  * Compares the vendored subset (`base`) with the upstream's (`revision`), both resolved by
@@ -856,12 +854,13 @@ export function compareSubsets(base: Node, revision: Node): Finding[] {
   const findings: Finding[] = [];
   const bPaths = asNode(base.paths);
   const rPaths = asNode(revision.paths);
-  for (const spec of CLIENT_OPERATIONS) {
-    const out = new Collector(operationLabel(spec));
+  for (const spec of operationsOf(DEFAULT_API_VERSION)) {
+    const method = spec.method.toLowerCase();
+    const out = new Collector(spec.key);
     const bItem = asNode(bPaths[spec.path]);
     const rItem = asNode(rPaths[spec.path]);
-    const bOp = bItem[spec.method];
-    const rOp = rItem[spec.method];
+    const bOp = bItem[method];
+    const rOp = rItem[method];
     if (!isNode(bOp)) continue; // the vendored file lacks it: vendor refuses that, so never here
     if (!isNode(rOp)) {
       const deprecated = bOp.deprecated === true;
@@ -873,7 +872,7 @@ export function compareSubsets(base: Node, revision: Node): Finding[] {
     } else {
       compareOperation(
         out,
-        spec.method,
+        method,
         { item: bItem, op: bOp, doc: base },
         { item: rItem, op: rOp, doc: revision },
       );
@@ -906,8 +905,13 @@ export function atOrAbove(findings: Finding[], failOn: Level): Finding[] {
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** A parsed document → its client subset, resolved for comparison (the one impure helper here). */
-export async function resolveSubset(doc: OpenApiDocument, location: string): Promise<Node> {
+export async function resolveSubset(
+  doc: OpenApiDocument,
+  location: string,
+  version: ApiVersion = DEFAULT_API_VERSION,
+): Promise<Node> {
   const { subset } = await extractClientSubset(doc, {
+    version,
     location,
     dereference: true,
     allowMissing: true,

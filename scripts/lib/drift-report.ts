@@ -1,7 +1,7 @@
 // Drift findings → text (terminal), json, markdown (pull request / job summary), GitHub annotations.
 // Pure string builders: scripts/drift.ts decides where they go.
 import { atOrAbove, OPERATION_ORDER, type Finding, type Level } from "./drift-compare.ts";
-import { DEFAULT_UPSTREAM } from "./upstream.ts";
+import { DEFAULT_API_VERSION, PIPELINE } from "./upstream.ts";
 
 export const FORMATS = ["text", "json", "markdown", "githubactions"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -20,7 +20,9 @@ export interface ReportContext {
 /** The last words of every drift report. */
 export function nextSteps(upstream: string): string[] {
   const vendor =
-    upstream === DEFAULT_UPSTREAM ? "npm run vendor" : `npm run vendor -- --upstream ${upstream}`;
+    upstream === PIPELINE[DEFAULT_API_VERSION].upstream
+      ? "npm run vendor"
+      : `npm run vendor -- --upstream ${upstream}`;
   return [
     `\`${vendor}\` to take the new spec into openapi/`,
     "`npm run generate` to regenerate src/generated/",

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
-import { VENDORED_SPEC } from "./upstream.ts";
+import { DEFAULT_API_VERSION, PIPELINE } from "./upstream.ts";
 
 export interface PrismMock {
   /** `http://127.0.0.1:<port>` */
@@ -38,7 +38,7 @@ const prismBin = createRequire(import.meta.url).resolve("@stoplight/prism-cli/di
 
 export async function startPrism(options: PrismOptions = {}): Promise<PrismMock> {
   const {
-    spec = VENDORED_SPEC,
+    spec = PIPELINE[DEFAULT_API_VERSION].vendored,
     dynamic = false,
     seed,
     errors = true,

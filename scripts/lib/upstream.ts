@@ -4,19 +4,39 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { bundle, createConfig, makeDocumentFromString, parseYaml } from "@redocly/openapi-core";
+import {
+  API_VERSIONS,
+  operationPath,
+  operationsOf,
+  type ApiVersion,
+} from "../../src/operations.ts";
 
-/** The default upstream for maintainers with a network (see ../shared/upstream/README.md). */
-export const DEFAULT_UPSTREAM =
-  "https://raw.githubusercontent.com/Stability-AI/rest-api-support/main/generated/spec/v1alpha.json";
+/** The version `--upstream` means when no `--api-version` is given (the seed's version). */
+export const DEFAULT_API_VERSION: ApiVersion = "v1alpha";
 
-/** Where the vendored subset lives, relative to the repository root. */
-export const VENDORED_SPEC = "openapi/stability-user.openapi.json";
+/** Per API version: its default upstream, its vendored subset and its generated files (from the repo root). */
+export const PIPELINE: Record<
+  ApiVersion,
+  { upstream: string; vendored: string; types: string; validators: string }
+> = Object.fromEntries(
+  API_VERSIONS.map((version) => [
+    version,
+    {
+      // Stability's own repository (see ../shared/upstream/README.md); needs a network.
+      upstream: `https://raw.githubusercontent.com/Stability-AI/rest-api-support/main/generated/spec/${version}.json`,
+      vendored: `openapi/${version}.openapi.json`,
+      types: `src/generated/${version}.ts`,
+      validators: `src/generated/${version}.validators.ts`,
+    },
+  ]),
+) as never;
 
-/** The operations this client depends on, by method and full URL path. */
-export const CLIENT_OPERATIONS = [
-  { method: "get", path: "/v1alpha/user/account" },
-  { method: "get", path: "/v1alpha/user/balance" },
-] as const;
+/** Reads `--api-version`: one version, or every version when absent. */
+export function versionsFrom(flag: string | undefined): readonly ApiVersion[] {
+  if (flag === undefined) return API_VERSIONS;
+  if ((API_VERSIONS as readonly string[]).includes(flag)) return [flag as ApiVersion];
+  throw new UpstreamError(`--api-version must be one of ${API_VERSIONS.join(", ")}, got ${flag}`);
+}
 
 /** Thrown for every reason the upstream cannot be read or used; the message is one line. */
 export class UpstreamError extends Error {
@@ -135,7 +155,18 @@ const dropCodeSamples = (value: Json, copies = new Map<object, Json>()): Json =>
   return out;
 };
 
+// OpenAPI 3.0 §4.7.12.1: header parameters with these names SHALL be ignored (the security scheme
+// and the media types say them). Keeping them would make raw callers pass Authorization by hand.
+const IGNORED_HEADERS = new Set(["accept", "content-type", "authorization"]);
+const isIgnoredHeader = (p: Json) =>
+  isObject(p) &&
+  p.in === "header" &&
+  typeof p.name === "string" &&
+  IGNORED_HEADERS.has(p.name.toLowerCase());
+
 export interface ExtractOptions {
+  /** The API version whose operations to extract. */
+  version: ApiVersion;
   /** Absolute file path or URL the document came from, so relative external `$ref`s resolve. */
   location: string;
   /** Inline every `$ref` (for comparison) instead of keeping the closure in `components`. */
@@ -151,18 +182,17 @@ export interface ExtractOptions {
  */
 export async function extractClientSubset(
   doc: OpenApiDocument,
-  { location, dereference = false, allowMissing = false }: ExtractOptions,
-): Promise<{ subset: OpenApiDocument; missing: string[] }> {
+  { version, location, dereference = false, allowMissing = false }: ExtractOptions,
+): Promise<{ subset: OpenApiDocument; missing: string[]; elsewhere?: ElsewhereHint }> {
   const { origin, basePath } = serverBase(doc);
-  const paths = doc.paths as { [key: string]: Json };
+  const operations = operationsOf(version);
   const picked: { [key: string]: Json } = {};
   const missing: string[] = [];
-  for (const { method, path: fullPath } of CLIENT_OPERATIONS) {
-    const key = Object.keys(paths).find((p) => basePath + p.replace(/\/+$/, "") === fullPath);
-    const item = key === undefined ? undefined : paths[key];
-    const operation = isObject(item) ? item[method] : undefined;
-    if (!isObject(item) || !isObject(operation)) {
-      missing.push(`${method.toUpperCase()} ${fullPath}`);
+  for (const { method: upper, path: fullPath, key: label } of operations) {
+    const method = upper.toLowerCase();
+    const [item, operation] = findOperation(doc, basePath, fullPath, method);
+    if (!item || !operation) {
+      missing.push(label);
       continue;
     }
     // Path-level parameters and $ref'd path items belong to the operation as seen by a client.
@@ -171,39 +201,30 @@ export async function extractClientSubset(
     if (typeof item.$ref === "string") pathItem.$ref = item.$ref;
     picked[fullPath] = pathItem;
   }
+  const elsewhere = missing.length > 0 ? findElsewhere(doc, version) : undefined;
   if (missing.length > 0 && !allowMissing) {
     throw new UpstreamError(
-      `${location}: operation${missing.length > 1 ? "s" : ""} missing: ${missing.join(", ")}`,
+      `${location}: operation${missing.length > 1 ? "s" : ""} missing: ${missing.join(", ")}` +
+        (elsewhere ? `; ${describeElsewhere(elsewhere, version)}` : ""),
     );
   }
 
-  const pruned: OpenApiDocument = { ...doc, paths: picked };
-  let bundled: OpenApiDocument;
-  try {
-    const config = await createConfig({});
-    const result = await bundle({
-      doc: makeDocumentFromString(JSON.stringify(pruned), location),
-      config,
-      dereference,
-      removeUnusedComponents: !dereference,
-    });
-    const unresolved = result.problems.find((p) => p.severity === "error");
-    if (unresolved) throw new UpstreamError(`${location}: ${unresolved.message.split("\n")[0]}`);
-    bundled = result.bundle.parsed as OpenApiDocument;
-  } catch (error) {
-    if (error instanceof UpstreamError) throw error;
-    throw new UpstreamError(
-      `${location}: cannot resolve references (${(error as Error).message.split("\n")[0]})`,
-    );
-  }
+  // Code samples go before $refs are resolved: Stability's multi-file spec points them at example
+  // files the client never reads, and a missing one must not stop vendoring or drift.
+  const pruned = dropCodeSamples({ ...doc, paths: picked }) as OpenApiDocument;
+  const bundled = await bundleDocument(pruned, location, dereference);
+  dropIgnoredHeaders(bundled);
+  if (!dereference) keepReferencedComponents(bundled);
 
-  const operations = Object.values(bundled.paths as { [key: string]: { [key: string]: Json } })
+  const bundledOperations = Object.values(
+    bundled.paths as { [key: string]: { [key: string]: Json } },
+  )
     .map((item) => Object.entries(item).find(([k]) => k !== "parameters" && k !== "$ref")?.[1])
     .filter(isObject);
 
   const usedSchemes = new Set<string>();
   const usedTags = new Set<string>();
-  for (const op of operations) {
+  for (const op of bundledOperations) {
     const security = Array.isArray(op.security)
       ? op.security
       : Array.isArray(doc.security)
@@ -244,15 +265,147 @@ export async function extractClientSubset(
       (t) => isObject(t) && typeof t.name === "string" && usedTags.has(t.name),
     ),
     paths: Object.fromEntries(
-      CLIENT_OPERATIONS.filter((op) => op.path in (bundled.paths as object)).map((op) => [
-        op.path,
-        (bundled.paths as { [key: string]: Json })[op.path] as Json,
-      ]),
+      operations
+        .filter((op) => op.path in (bundled.paths as object))
+        .map((op) => [op.path, (bundled.paths as { [key: string]: Json })[op.path] as Json]),
     ),
     ...(Object.keys(sortedComponents).length > 0 ? { components: sortedComponents } : {}),
   };
-  return { subset: dropCodeSamples(subset) as OpenApiDocument, missing };
+  return {
+    subset: dropCodeSamples(subset) as OpenApiDocument,
+    missing,
+    ...(elsewhere ? { elsewhere } : {}),
+  };
 }
+
+async function bundleDocument(
+  doc: OpenApiDocument,
+  location: string,
+  dereference: boolean,
+): Promise<OpenApiDocument> {
+  try {
+    const config = await createConfig({});
+    const result = await bundle({
+      doc: makeDocumentFromString(JSON.stringify(doc), location),
+      config,
+      dereference,
+      removeUnusedComponents: !dereference,
+    });
+    const unresolved = result.problems.find((p) => p.severity === "error");
+    if (unresolved) throw new UpstreamError(`${location}: ${unresolved.message.split("\n")[0]}`);
+    return result.bundle.parsed as OpenApiDocument;
+  } catch (error) {
+    if (error instanceof UpstreamError) throw error;
+    throw new UpstreamError(
+      `${location}: cannot resolve references (${(error as Error).message.split("\n")[0]})`,
+    );
+  }
+}
+
+/**
+ * Keeps only the components the paths reach through local `$ref`s, transitively. Redocly's
+ * removeUnusedComponents keeps some unreachable schemas (Stability's v1 request bodies), and the
+ * ignored headers dropped after bundling leave their parameter components behind.
+ */
+function keepReferencedComponents(doc: OpenApiDocument): void {
+  if (!isObject(doc.components)) return;
+  const components = doc.components;
+  const reached = new Set<string>();
+  const visit = (node: Json): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!isObject(node)) return;
+    const ref = node.$ref;
+    if (typeof ref === "string" && ref.startsWith("#/components/") && !reached.has(ref)) {
+      reached.add(ref);
+      const [kind = "", name = ""] = ref.slice("#/components/".length).split("/");
+      const group = components[kind];
+      if (isObject(group)) visit(group[name.replaceAll("~1", "/").replaceAll("~0", "~")] ?? null);
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(doc.paths as Json);
+  for (const [kind, group] of Object.entries(components)) {
+    // Security schemes are chosen by the operations' requirements, below.
+    if (kind === "securitySchemes" || !isObject(group)) continue;
+    for (const name of Object.keys(group)) {
+      const ref = `#/components/${kind}/${name.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+      if (!reached.has(ref)) delete group[name];
+    }
+  }
+}
+
+/**
+ * Drops the header parameters OpenAPI says to ignore from every kept path item and operation,
+ * resolving local `$ref`s to read their names; the caller re-bundles to drop what only they used.
+ */
+function dropIgnoredHeaders(doc: OpenApiDocument): void {
+  const resolve = (p: Json): Json => {
+    if (!isObject(p) || typeof p.$ref !== "string" || !p.$ref.startsWith("#/")) return p;
+    let node: Json = doc;
+    for (const part of p.$ref.slice(2).split("/")) {
+      const key = part.replaceAll("~1", "/").replaceAll("~0", "~");
+      node = isObject(node) ? (node[key] ?? null) : null;
+    }
+    return node;
+  };
+  for (const item of Object.values(doc.paths as { [key: string]: Json })) {
+    if (!isObject(item)) continue;
+    for (const holder of [item, ...Object.values(item).filter(isObject)]) {
+      if (!Array.isArray(holder.parameters)) continue;
+      const kept = holder.parameters.filter((p) => !isIgnoredHeader(resolve(p)));
+      if (kept.length === holder.parameters.length) continue;
+      if (kept.length > 0) holder.parameters = kept;
+      else delete holder.parameters;
+    }
+  }
+}
+
+/** The path item and operation an upstream has for a full URL path, its server base folded in. */
+function findOperation(
+  doc: OpenApiDocument,
+  basePath: string,
+  fullPath: string,
+  method: string,
+): [{ [key: string]: Json } | undefined, { [key: string]: Json } | undefined] {
+  const paths = doc.paths as { [key: string]: Json };
+  const key = Object.keys(paths).find((p) => basePath + p.replace(/\/+$/, "") === fullPath);
+  const item = key === undefined ? undefined : paths[key];
+  if (!isObject(item)) return [undefined, undefined];
+  const operation = item[method];
+  return [item, isObject(operation) ? operation : undefined];
+}
+
+/** Another API version whose operations this upstream does describe, with their full paths. */
+export interface ElsewhereHint {
+  version: ApiVersion;
+  paths: string[];
+}
+
+/** When a version's operations are missing: does the document describe them under another version? */
+export function findElsewhere(
+  doc: OpenApiDocument,
+  version: ApiVersion,
+): ElsewhereHint | undefined {
+  const { basePath } = serverBase(doc);
+  for (const other of API_VERSIONS) {
+    if (other === version) continue;
+    const found = operationsOf(other).filter(
+      ({ method, path: fullPath }) =>
+        findOperation(doc, basePath, fullPath, method.toLowerCase())[1] !== undefined,
+    );
+    if (found.length > 0) return { version: other, paths: found.map((op) => op.path) };
+  }
+  return undefined;
+}
+
+/** "this upstream describes `/v1/user/account` and `/v1/user/balance`; the client targets `/v1alpha`" */
+export function describeElsewhere(hint: ElsewhereHint, version: ApiVersion): string {
+  const paths = hint.paths.map((p) => `\`${p}\``).join(" and ");
+  return `this upstream describes ${paths}; the client targets \`/${version}\` here (use --api-version ${hint.version} for that version)`;
+}
+
+/** The full path the client calls for an operation name, for messages. */
+export const clientPath = operationPath;
 
 /** Resolves a CLI `--upstream` value: URLs as they are, files relative to the working directory. */
 export function locationOf(source: string): string {

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { stringifyYaml } from "@redocly/openapi-core";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const VENDORED_PATH = path.join(REPO_ROOT, "openapi/stability-user.openapi.json");
+export const VENDORED_PATH = path.join(REPO_ROOT, "openapi/v1alpha.openapi.json");
 
 export type Spec = Record<string, unknown>;
 export type Mutation = (doc: Spec) => void;

@@ -1,0 +1,102 @@
+// The facade's binding to the generated types: every spec fact src/ relies on is read or checked
+// here, so a vendored spec that breaks the client fails `tsc` in this file (or where src/ uses a
+// body). Types only, apart from the header name, which is checked against the spec.
+import type { paths as V1Paths } from "./generated/v1.js";
+import type { paths as V1alphaPaths } from "./generated/v1alpha.js";
+import type { ApiVersion, OperationName, OperationPath } from "./operations.js";
+
+/** The generated `paths` of each API version. */
+export interface PathsByVersion {
+  v1alpha: V1alphaPaths;
+  v1: V1Paths;
+}
+
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (
+  i: infer I,
+) => void
+  ? I
+  : never;
+
+/** The paths a client of version `V` may call; when `V` is not known statically, those of every version. */
+export type PathsOf<V extends ApiVersion> = UnionToIntersection<PathsByVersion[V]> & {};
+
+/**
+ * An operation's generated type, `paths[path]["get"]`, for each version in `V`. An unknown path
+ * resolves to `never`, which the checks below report.
+ */
+type Operation<V extends ApiVersion, N extends OperationName> = V extends ApiVersion
+  ? OperationPath<V, N> extends keyof PathsByVersion[V]
+    ? PathsByVersion[V][OperationPath<V, N>] extends { get: infer Op }
+      ? Op
+      : never
+    : never
+  : never;
+
+/** The 200 JSON body of an operation in a version. */
+export type Body<V extends ApiVersion, N extends OperationName> =
+  Operation<V, N> extends {
+    responses: { 200: { content: { "application/json": infer T } } };
+  }
+    ? T
+    : never;
+
+type Params<V extends ApiVersion, N extends OperationName> =
+  Operation<V, N> extends { parameters: infer P } ? P : never;
+
+/** The header parameters an operation declares, as generated (`{ Organization?: string }`). */
+export type HeaderParams<V extends ApiVersion, N extends OperationName> = NonNullable<
+  Params<V, N> extends { header?: infer H } ? H : never
+>;
+
+// Required keys of a parameter group; `never` (the generator's "none") has none.
+type RequiredKeys<T> = [T] extends [never]
+  ? never
+  : { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
+type ParamRequired<V extends ApiVersion, N extends OperationName, In extends string> =
+  Params<V, N> extends { [K in In]?: infer G } ? RequiredKeys<NonNullable<G>> : never;
+
+/**
+ * What the facade sends for each operation. A header the spec requires but this list lacks, or
+ * any required query, path or cookie parameter, fails the check below.
+ */
+interface Sent {
+  account: { header: "Authorization" | "Accept" };
+  balance: { header: "Authorization" | "Accept" | typeof ORGANIZATION_HEADER };
+}
+
+/** The `Organization` header, by the name the spec gives it in every version. */
+export const ORGANIZATION_HEADER = "Organization" satisfies keyof HeaderParams<
+  ApiVersion,
+  "balance"
+>;
+
+/** `true`, or a message naming what does not hold. */
+type Check<V extends ApiVersion, N extends OperationName> = [Operation<V, N>] extends [never]
+  ? `the spec has no GET ${OperationPath<V, N>}`
+  : [Body<V, N>] extends [never]
+    ? `GET ${OperationPath<V, N>} has no 200 application/json body`
+    : [Exclude<ParamRequired<V, N, "header">, Sent[N]["header"]>] extends [never]
+      ? [ParamRequired<V, N, "query" | "path" | "cookie">] extends [never]
+        ? true
+        : `GET ${OperationPath<V, N>} requires a query, path or cookie parameter the client does not send`
+      : `GET ${OperationPath<V, N>} requires header ${Exclude<ParamRequired<V, N, "header">, Sent[N]["header"]> & string}, which the client does not send`;
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+// Each operation's verdicts: its check in every version, and whether the versions agree on its
+// body (the facade returns one type per operation, so they must).
+type Verdicts = {
+  [N in OperationName]: [
+    { [V in ApiVersion]: Check<V, N> }[ApiVersion],
+    Same<Body<"v1alpha", N>, Body<"v1", N>> extends true
+      ? true
+      : `the ${N} bodies of v1alpha and v1 differ`,
+  ][number];
+}[OperationName];
+type Assert<T extends true> = T;
+// When the vendored spec breaks the client, this line fails to compile and the error names what
+// broke: "Type '"GET /v1/user/balance requires header X-Client, which the client does not send"'
+// does not satisfy the constraint 'true'."
+export type _SpecBindingHolds = Assert<
+  [Exclude<Verdicts, true>] extends [never] ? true : Exclude<Verdicts, true>
+>;
