@@ -3,7 +3,7 @@
 // body). Types only, apart from the header name, which is checked against the spec.
 import type { paths as V1Paths } from "./generated/v1.js";
 import type { paths as V1alphaPaths } from "./generated/v1alpha.js";
-import type { ApiVersion, OperationName, OperationPath } from "./operations.js";
+import type { ApiVersion, OPERATIONS, OperationName, OperationPath } from "./operations.js";
 
 /** The generated `paths` of each API version. */
 export interface PathsByVersion {
@@ -20,13 +20,15 @@ type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) exten
 /** The paths a client of version `V` may call; when `V` is not known statically, those of every version. */
 export type PathsOf<V extends ApiVersion> = UnionToIntersection<PathsByVersion[V]> & {};
 
+type Method<N extends OperationName> = (typeof OPERATIONS)[N]["method"];
+
 /**
- * An operation's generated type, `paths[path]["get"]`, for each version in `V`. An unknown path
- * resolves to `never`, which the checks below report.
+ * An operation's generated type, `paths[path][method]`, for each version in `V`. An unknown path
+ * or method resolves to `never`, which the checks below report.
  */
 type Operation<V extends ApiVersion, N extends OperationName> = V extends ApiVersion
   ? OperationPath<V, N> extends keyof PathsByVersion[V]
-    ? PathsByVersion[V][OperationPath<V, N>] extends { get: infer Op }
+    ? PathsByVersion[V][OperationPath<V, N>] extends { [M in Lowercase<Method<N>>]: infer Op }
       ? Op
       : never
     : never
@@ -72,14 +74,14 @@ export const ORGANIZATION_HEADER = "Organization" satisfies keyof HeaderParams<
 
 /** `true`, or a message naming what does not hold. */
 type Check<V extends ApiVersion, N extends OperationName> = [Operation<V, N>] extends [never]
-  ? `the spec has no GET ${OperationPath<V, N>}`
+  ? `the spec has no ${Method<N>} ${OperationPath<V, N>}`
   : [Body<V, N>] extends [never]
-    ? `GET ${OperationPath<V, N>} has no 200 application/json body`
+    ? `${Method<N>} ${OperationPath<V, N>} has no 200 application/json body`
     : [Exclude<ParamRequired<V, N, "header">, Sent[N]["header"]>] extends [never]
       ? [ParamRequired<V, N, "query" | "path" | "cookie">] extends [never]
         ? true
-        : `GET ${OperationPath<V, N>} requires a query, path or cookie parameter the client does not send`
-      : `GET ${OperationPath<V, N>} requires header ${Exclude<ParamRequired<V, N, "header">, Sent[N]["header"]> & string}, which the client does not send`;
+        : `${Method<N>} ${OperationPath<V, N>} requires a query, path or cookie parameter the client does not send`
+      : `${Method<N>} ${OperationPath<V, N>} requires header ${Exclude<ParamRequired<V, N, "header">, Sent[N]["header"]> & string}, which the client does not send`;
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
