@@ -1,12 +1,17 @@
 // npm run size: the gzipped size of what a bundler ships for `import { createStabilityClient }`,
-// openapi-fetch included. The validator (src/validate.ts and the generated Ajv code) is imported
-// lazily, so code splitting puts it in its own chunk and only chunks loaded up front are counted.
+// openapi-fetch included, and of the testing kit (`stability-user-client/testing`) on its own line.
+// The validator (src/validate.ts and the generated Ajv code) is imported lazily, so code splitting
+// puts it in its own chunk and only chunks loaded up front are counted. Both are bundled with the
+// plugins dist/ is built with (package.json narrowed to its version, the kit's examples as data).
 import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
+import { examplesAsData, versionOnly } from "./lib/bundle.ts";
 import { fail } from "./lib/cli-args.ts";
 
 // 7 KB: raised from 5 KB to make room for the safety work (DEVELOPERS.md); openapi-fetch included.
 const BUDGET_BYTES = 7 * 1024;
+// The testing kit runs in users' tests, not their apps; the budget only keeps it from growing unseen.
+const TESTING_BUDGET_BYTES = 2 * 1024;
 
 async function measure(label: string, contents: string) {
   const result = await build({
@@ -21,6 +26,7 @@ async function measure(label: string, contents: string) {
     write: false,
     metafile: true,
     logLevel: "silent",
+    plugins: [versionOnly(), examplesAsData],
   });
   const outputs = result.metafile.outputs;
   const entry = Object.keys(outputs).find((file) => outputs[file]?.entryPoint !== undefined);
@@ -56,6 +62,7 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB (${bytes} B)`;
 try {
   const ours = await measure("entry", `export { createStabilityClient } from "./src/index.ts";`);
   const reference = await measure("openapi-fetch", `export { default } from "openapi-fetch";`);
+  const testing = await measure("testing", `export { createMockFetch } from "./src/testing.ts";`);
   if (ours.lazy.length === 0)
     fail("size: the validator was bundled into the entry chunk; it must stay a lazy import");
   console.log(`size: openapi-fetch alone ${kb(reference.gzipped)} gzipped (for reference)`);
@@ -67,6 +74,13 @@ try {
     console.log(`size: minified bytes by input: ${parts.map(([f, b]) => `${f} ${b}`).join(", ")}`);
     fail(`size: over budget by ${ours.gzipped - BUDGET_BYTES} bytes (${kb(ours.gzipped)})`);
   }
+  console.log(
+    `size: testing kit (stability-user-client/testing) ${kb(testing.gzipped)} gzipped (budget ${kb(TESTING_BUDGET_BYTES)}), not in the default import`,
+  );
+  if (testing.gzipped > TESTING_BUDGET_BYTES)
+    fail(
+      `size: the testing kit is over budget by ${testing.gzipped - TESTING_BUDGET_BYTES} bytes (${kb(testing.gzipped)})`,
+    );
 } catch (error) {
   fail(`size: ${(error as Error).message}`);
 }

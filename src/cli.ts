@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // stability-user: the CLI over the library. Node-only, so it lives outside what src/index.ts loads.
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import {
   API_VERSIONS,
   DEFAULTS,
   StabilityError,
   StabilityInputError,
+  VERSION,
   createStabilityClient,
   type Account,
   type ApiVersion,
@@ -24,7 +24,7 @@ Options:
   --min-credits <n>            balance: exit 3 when the balance is below n
   --json                       Print exactly the API's JSON body
   --api-version <version>      ${API_VERSIONS.join(" or ")} (default ${DEFAULTS.apiVersion})
-  --base-url <url>             API base URL (default ${DEFAULTS.baseUrl})
+  --base-url <url>             API base URL (default $STABILITY_BASE_URL, else ${DEFAULTS.baseUrl})
   --api-key-prefix <word>      Put a word before the key (default: Bearer on v1, none on v1alpha)
   --timeout-ms <ms>            Time limit per attempt (default ${DEFAULTS.timeoutMs})
   --max-retries <n>            Retries on connection errors, 429 and 5xx (default ${DEFAULTS.maxRetries})
@@ -118,13 +118,6 @@ function formatBalance(balance: Balance, organization?: string): string {
   return `credits: ${balance.credits}${organization ? ` (organization ${organization})` : ""}`;
 }
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
-}
-
 /** Runs the CLI and returns its exit code; output goes through `out`/`err` so nothing here calls process.exit. */
 async function main(
   argv: string[],
@@ -135,7 +128,7 @@ async function main(
   try {
     const { values, positionals } = parse(argv);
     if (values.help) return (out(USAGE), EXIT.ok);
-    if (values.version) return (out(version()), EXIT.ok);
+    if (values.version) return (out(VERSION), EXIT.ok);
     const [command, ...extra] = positionals;
     if (command !== "account" && command !== "balance") {
       throw new UsageError(
@@ -159,7 +152,10 @@ async function main(
       apiVersion: values["api-version"] as ApiVersion | undefined,
       apiKey: env.STABILITY_API_KEY,
       apiKeyPrefix: values["api-key-prefix"],
+      // Without --base-url the library reads STABILITY_BASE_URL (and names it in its errors).
       baseUrl: values["base-url"],
+      // The library puts its own stability-user-client/<version> after this.
+      headers: { "User-Agent": `stability-user/${VERSION}` },
       timeoutMs: number(values["timeout-ms"], "timeout-ms"),
       maxRetries: number(values["max-retries"], "max-retries"),
       // Failures are reported once, as the exit line; STABILITY_LOG=debug still shows every attempt.

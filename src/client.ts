@@ -3,6 +3,7 @@ import {
   StabilityAbortError,
   StabilityConnectionError,
   StabilityError,
+  StabilityInputError,
   StabilityResponseError,
   StabilityTimeoutError,
   StabilityValidationError,
@@ -21,7 +22,7 @@ import type { BalanceOptions, RequestOptions, StabilityClientOptions } from "./o
 import { levels } from "./options.js";
 import { assertHeaderSafe, checkCallOptions, resolveOptions } from "./resolve.js";
 import { isRetryable, parseRetryAfter, retryDelay } from "./retry.js";
-import { ORGANIZATION_HEADER, type Body, type PathsOf } from "./spec.js";
+import { ORGANIZATION_HEADER, type Body, type RawPathsOf } from "./spec.js";
 
 /** The account that owns the API key: `id`, `email`, `organizations`, and maybe `profile_picture`. */
 export type Account = Body<"v1alpha", "account">;
@@ -65,11 +66,21 @@ export interface StabilityClient<V extends ApiVersion = "v1alpha"> {
    */
   balanceWithHttpInfo(options?: BalanceOptions): Promise<HttpInfo<Balance>>;
   /**
+   * A new client with the same API key and these options changed; this client is unchanged.
+   * Options not given (or `undefined`) keep this client's values; `headers` replaces its headers.
+   * The options are resolved and checked again, as by {@link createStabilityClient}.
+   * @example const patient = stability.withOptions({ maxRetries: 5, timeoutMs: 120_000 });
+   */
+  withOptions<W extends ApiVersion = V>(
+    overrides: Omit<StabilityClientOptions<W>, "apiKey">,
+  ): StabilityClient<W>;
+  /**
    * The underlying openapi-fetch client, typed by the chosen version's paths, with the key and
-   * base URL set. It returns `{ data, error, response }` and has no retries, timeout or error classes.
+   * base URL set. It returns `{ data, error, response }` and has no retries, timeout or error
+   * classes; `error` is the API's error JSON, or the body text when it is not JSON.
    * @example const { data } = await stability.raw.GET("/v1alpha/user/balance", { params: { header: { Organization: "org-1" } } });
    */
-  readonly raw: Client<PathsOf<V>>;
+  readonly raw: Client<RawPathsOf<V>>;
 }
 
 // A unique abort reason, to tell our timeout from the caller's abort.
@@ -85,7 +96,8 @@ const TIMED_OUT = {};
 export function createStabilityClient<V extends ApiVersion = "v1alpha">(
   options?: StabilityClientOptions<V>,
 ): StabilityClient<V> {
-  const cfg = resolveOptions(options);
+  const given = { ...options };
+  const cfg = resolveOptions(given);
   const { logLevel, apiKey, fetch, baseUrl, apiVersion } = cfg;
   const headers = { Accept: "application/json", ...cfg.headers, Authorization: cfg.authorization };
   let validation: Promise<typeof import("./validate.js")> | undefined;
@@ -222,13 +234,30 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
     }
   }
 
+  function withOptions<W extends ApiVersion = V>(
+    overrides: Omit<StabilityClientOptions<W>, "apiKey">,
+  ): StabilityClient<W> {
+    if ((overrides as StabilityClientOptions).apiKey !== undefined)
+      throw new StabilityInputError(
+        "apiKey",
+        "is kept by withOptions; create a client for another key",
+      );
+    const changed = Object.entries(overrides).filter(([, value]) => value !== undefined);
+    return createStabilityClient({
+      ...given,
+      ...Object.fromEntries(changed),
+      apiKey,
+    } as StabilityClientOptions<W>);
+  }
+
   return {
     apiVersion: apiVersion as V,
     account: async (opts) => (await send("account", opts)).data,
     accountWithHttpInfo: (opts) => send("account", opts),
     balance: async (opts) => (await send("balance", opts, opts?.organization)).data,
     balanceWithHttpInfo: (opts) => send("balance", opts, opts?.organization),
-    raw: createClient<PathsOf<V>>({ baseUrl, headers, fetch }),
+    withOptions,
+    raw: createClient<RawPathsOf<V>>({ baseUrl, headers, fetch }),
   };
 }
 

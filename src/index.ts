@@ -1,6 +1,7 @@
 // The public entry. Named exports only; everything a user needs is listed here.
 // Deliberately left out: the engines and generation operations of the v1alpha spec (out of scope),
-// and the internal option resolution and request loop (reachable only through createStabilityClient).
+// the internal option resolution and request loop (reachable only through createStabilityClient),
+// and the testing kit, which has its own entry (`stability-user-client/testing`, src/testing.ts).
 export {
   createStabilityClient,
   type Account,
@@ -38,7 +39,8 @@ export {
 } from "./options.js";
 export { API_VERSIONS, OPERATIONS, type ApiVersion, type OperationName } from "./operations.js";
 export { isRetryable, parseRetryAfter, retryDelay, MAX_RETRY_AFTER_MS } from "./retry.js";
-export type { PathsByVersion, PathsOf } from "./spec.js";
+export type { PathsByVersion, PathsOf, RawPathsOf } from "./spec.js";
+export { VERSION } from "./version.js";
 // The default version's generated types under their usual names, and each version's as a namespace.
 export type { components, operations, paths } from "./generated/v1alpha.js";
 export type * as v1alpha from "./generated/v1alpha.js";

@@ -38,11 +38,13 @@ export interface StabilityClientOptions<V extends ApiVersion = ApiVersion> {
   apiKeyPrefix?: string;
   /**
    * Where the API lives; paths such as `/v1alpha/user/balance` are appended.
-   * @default "https://api.stability.ai" (the vendored specs' server)
+   * @default process.env.STABILITY_BASE_URL, else "https://api.stability.ai" (the vendored specs' server)
+   * @example "http://127.0.0.1:4010"
    */
   baseUrl?: string;
   /**
    * Extra headers sent with every request (a `User-Agent`, a tracing header). Cannot override `Authorization`.
+   * A `User-Agent` given here goes first and the client's `stability-user-client/<version>` follows it.
    * @default {}
    * @example { "User-Agent": "credit-watch/1.0" }
    */
@@ -74,7 +76,8 @@ export interface StabilityClientOptions<V extends ApiVersion = ApiVersion> {
    */
   allowInsecureHttp?: boolean;
   /**
-   * How much to log: `debug` logs every attempt with `Authorization` redacted.
+   * How much to log: `debug` logs every attempt with `Authorization` redacted. An unknown level
+   * (here or in `STABILITY_LOG`) is reported once through `logger.warn`, and `"warn"` applies.
    * @default process.env.STABILITY_LOG, else "warn"
    */
   logLevel?: LogLevel;
@@ -83,6 +86,13 @@ export interface StabilityClientOptions<V extends ApiVersion = ApiVersion> {
    * @default console
    */
   logger?: Logger;
+  /**
+   * Allow a client in a browser page (a global `window` and `document`), where anyone using the page
+   * can read the API key. Without it, creating a client there throws {@link StabilityInputError}.
+   * Workers, Deno, Bun and Node are not affected.
+   * @default false
+   */
+  dangerouslyAllowBrowser?: boolean;
 }
 
 /** Per-call options: each overrides the client's setting for this call only. */
@@ -127,6 +137,7 @@ export const DEFAULTS = {
   validateResponses: false,
   allowInsecureHttp: false,
   logLevel: "warn",
+  dangerouslyAllowBrowser: false,
 } as const satisfies {
   [K in keyof Required<StabilityClientOptions>]?: unknown;
 };

@@ -10,6 +10,7 @@ import {
   type RequestOptions,
   type StabilityClientOptions,
 } from "./options.js";
+import { VERSION } from "./version.js";
 
 export interface ResolvedOptions {
   apiVersion: ApiVersion;
@@ -61,19 +62,43 @@ export function assertHeaderSafe(value: string, field: string): void {
 
 const LOOPBACK = /^(localhost|127\.[\d.]+|\[::1\])$/i;
 
+/**
+ * The `User-Agent` to send: the caller's own first, then `stability-user-client/<version>`. A browser
+ * (its `navigator.userAgent` starts with `Mozilla/`) names itself: Chrome drops the header, and
+ * elsewhere it would add to every CORS preflight, so there only the caller's goes.
+ */
+function userAgent(given: string | undefined, platform: string | undefined): string {
+  const own = platform?.startsWith("Mozilla/") ? "" : `stability-user-client/${VERSION}`;
+  return [given, own].filter(Boolean).join(" ");
+}
+
+// Each unknown log level is reported once per process, not once per client.
+const reportedLevels = new Set<unknown>();
+
 /** Normalises the public options once, at the boundary: defaults, environment, and every check. */
 export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOptions {
   const {
     apiVersion = DEFAULTS.apiVersion,
     maxRetries = DEFAULTS.maxRetries,
     timeoutMs = DEFAULTS.timeoutMs,
-    baseUrl = DEFAULTS.baseUrl,
     fetch = globalThis.fetch,
+    logger = console,
   } = options;
   if (!(API_VERSIONS as readonly unknown[]).includes(apiVersion))
     throw new StabilityInputError(
       "apiVersion",
       `must be one of ${API_VERSIONS.join(", ")}, got ${JSON.stringify(apiVersion)}`,
+    );
+  // A page's users can read anything it sends, the key included (Deno has a window, but no document).
+  if (
+    typeof window !== "undefined" &&
+    typeof document !== "undefined" &&
+    !options.dangerouslyAllowBrowser
+  )
+    throw new StabilityInputError(
+      "dangerouslyAllowBrowser",
+      "is not set, and in a browser page its users can read the API key",
+      { hint: "call the API from a server" },
     );
   const apiKey = (options.apiKey ?? readEnv("STABILITY_API_KEY") ?? "").trim();
   if (!apiKey)
@@ -84,35 +109,51 @@ export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOp
   assertHeaderSafe(apiKey, "apiKey");
   assertHeaderSafe(prefix, "apiKeyPrefix");
   const headers: Record<string, string> = {};
+  let agent: string | undefined;
   for (const [name, value] of Object.entries<string>(options.headers ?? DEFAULTS.headers)) {
     assertHeaderSafe(value, `headers.${name}`);
-    if (!/^authorization$/i.test(name)) headers[name] = value;
+    if (/^user-agent$/i.test(name)) agent = value;
+    else if (!/^authorization$/i.test(name)) headers[name] = value;
   }
+  agent = userAgent(agent, globalThis.navigator?.userAgent);
+  if (agent) headers["User-Agent"] = agent;
   checkNumber("maxRetries", maxRetries);
   checkNumber("timeoutMs", timeoutMs);
 
+  // An empty STABILITY_BASE_URL counts as unset; a bad one is reported under its own name.
+  const fromEnv = readEnv("STABILITY_BASE_URL")?.trim() || undefined;
+  const baseUrl = options.baseUrl ?? fromEnv ?? DEFAULTS.baseUrl;
+  const baseField = options.baseUrl === undefined && fromEnv ? "STABILITY_BASE_URL" : "baseUrl";
   let url: URL;
   try {
     url = new URL(baseUrl);
     if (!/^https?:$/.test(url.protocol)) throw new TypeError("not http(s)");
   } catch {
     throw new StabilityInputError(
-      "baseUrl",
+      baseField,
       `must be an http(s) URL, got ${JSON.stringify(baseUrl)}`,
     );
   }
   if (url.protocol === "http:" && !LOOPBACK.test(url.hostname) && !options.allowInsecureHttp) {
     throw new StabilityInputError(
-      "baseUrl",
+      baseField,
       `is plain http:// to ${url.host}, which would send the key in clear text`,
       { hint: "allowInsecureHttp: true allows it" },
     );
   }
 
-  const level =
+  const level: LogLevel =
     options.logLevel ??
-    (readEnv("STABILITY_LOG")?.toLowerCase() as LogLevel | undefined) ??
+    ((readEnv("STABILITY_LOG")?.trim().toLowerCase() || undefined) as LogLevel | undefined) ??
     DEFAULTS.logLevel;
+  const known = Object.hasOwn(levels, level);
+  if (!known && !reportedLevels.has(level)) {
+    reportedLevels.add(level);
+    const source = options.logLevel === undefined ? "STABILITY_LOG" : "logLevel";
+    logger.warn(
+      `stability: ${source} ${JSON.stringify(level).slice(0, 40)} is not a log level (${Object.keys(levels).join(", ")}); using "${DEFAULTS.logLevel}"`,
+    );
+  }
   return {
     apiVersion,
     authorization: prefix ? `${prefix} ${apiKey}` : apiKey,
@@ -123,7 +164,7 @@ export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOp
     maxRetries,
     timeoutMs,
     validateResponses: options.validateResponses ?? DEFAULTS.validateResponses,
-    logLevel: Object.hasOwn(levels, level) ? levels[level] : levels[DEFAULTS.logLevel],
-    logger: options.logger ?? console,
+    logLevel: levels[known ? level : DEFAULTS.logLevel],
+    logger,
   };
 }

@@ -3,6 +3,7 @@
 // body). Types only, apart from the header name, which is checked against the spec.
 import type { paths as V1Paths } from "./generated/v1.js";
 import type { paths as V1alphaPaths } from "./generated/v1alpha.js";
+import type { ApiErrorBody } from "./errors.js";
 import type { ApiVersion, OPERATIONS, OperationName, OperationPath } from "./operations.js";
 
 /** The generated `paths` of each API version. */
@@ -21,6 +22,35 @@ type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) exten
 export type PathsOf<V extends ApiVersion> = UnionToIntersection<PathsByVersion[V]> & {};
 
 type Method<N extends OperationName> = (typeof OPERATIONS)[N]["method"];
+
+/**
+ * What a non-2xx answer holds where the spec is silent (every v1alpha error, and any v1 status
+ * other than 401 and 500): the API's error JSON, or text when something in between answered (a
+ * proxy's HTML page). openapi-fetch gives `raw` callers exactly that: the body parsed as JSON,
+ * else its text. A `default` response the spec documents itself is kept.
+ */
+interface UndocumentedError {
+  headers: { [name: string]: unknown };
+  content: { "application/json": ApiErrorBody; "text/plain": string };
+}
+type WithUndocumentedError<Op> = Op extends { responses: infer R }
+  ? Omit<Op, "responses"> & {
+      responses: R & ("default" extends keyof R ? unknown : { default: UndocumentedError });
+    }
+  : Op;
+
+/**
+ * The paths `raw` is typed by: {@link PathsOf}, with every operation's undocumented errors typed
+ * as the API's error body, so `raw.GET(…).error` is `ApiErrorBody | string` (and the spec's own
+ * error schema where it documents one) instead of `never`.
+ */
+export type RawPathsOf<V extends ApiVersion> = {
+  [P in keyof PathsOf<V>]: {
+    [M in keyof PathsOf<V>[P]]: M extends "parameters"
+      ? PathsOf<V>[P][M]
+      : WithUndocumentedError<PathsOf<V>[P][M]>;
+  };
+};
 
 /**
  * An operation's generated type, `paths[path][method]`, for each version in `V`. An unknown path

@@ -87,7 +87,8 @@ describe("requests on the wire", () => {
     await stability.account();
 
     for (const { headers } of server.received) {
-      expect(headers["user-agent"]).toBe("cron-watch/1.0");
+      // The client's own token follows the caller's (test/user-agent.test.ts).
+      expect(headers["user-agent"]).toMatch(/^cron-watch\/1\.0 stability-user-client\/\S+$/);
       expect(headers["x-trace"]).toBe("t-1");
       expect(headers.authorization).toBe(KEY);
     }

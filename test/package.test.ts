@@ -43,6 +43,7 @@ const CONSUMER = `import {
   type StabilityClientOptions,
   type paths,
 } from "${NAME}";
+import { createMockFetch, type MockFixtures } from "${NAME}/testing";
 
 const options: StabilityClientOptions = { apiKey: "sk-typed", maxRetries: 0 };
 const stability = createStabilityClient(options);
@@ -60,6 +61,8 @@ try {
   if (error instanceof StabilityApiError) console.log(error.status satisfies number);
 }
 console.log(credits, rawCredits, path);
+const fixtures: MockFixtures = { balance: { status: 429, headers: { "retry-after": "1" } } };
+createStabilityClient({ apiKey: "sk-typed", fetch: createMockFetch(fixtures) });
 `;
 
 const tsconfig = (module: string, moduleResolution: string) =>
@@ -169,6 +172,23 @@ console.log(error instanceof StabilityValidationError, error instanceof Stabilit
       });
       expect(node.stderr).toBe("");
       expect(node.stdout.trim()).toBe("true true /credits");
+    },
+  );
+
+  it(
+    "runs the testing kit from the stability-user-client/testing subpath",
+    SLOW,
+    async ({ expect }) => {
+      const script = `import { createStabilityClient } from "${NAME}";
+import { createMockFetch } from "${NAME}/testing";
+const fetch = createMockFetch({
+  balance: (_request, n) => (n === 0 ? { status: 429, headers: { "retry-after-ms": "1" } } : { credits: 3 }),
+});
+const c = createStabilityClient({ apiKey: "sk-kit", fetch, logLevel: "off" });
+console.log(JSON.stringify([await c.balance(), (await c.account()).id, fetch.calls.length]));`;
+      const node = await run(process.execPath, ["--input-type=module", "-e", script], project);
+      expect(node.stderr).toBe("");
+      expect(node.stdout.trim()).toBe('[{"credits":3},"user-1234",3]');
     },
   );
 

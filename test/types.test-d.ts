@@ -1,6 +1,7 @@
 // Type tests, checked by tsc (vitest typecheck) and never run: what the public types promise.
 import { assertType, describe, expectTypeOf, it } from "vitest";
 import {
+  VERSION,
   createStabilityClient,
   type Account,
   type Balance,
@@ -11,7 +12,11 @@ import {
   type components,
   type operations,
   type paths,
+  type StabilityClient,
+  type StabilityClientOptions,
+  type v1,
 } from "../src/index.ts";
+import { createMockFetch, type MockFetch, type MockFixtures } from "../src/testing.ts";
 
 const stability = createStabilityClient({ apiKey: "sk-test" });
 
@@ -77,6 +82,25 @@ describe("raw is typed by the spec's paths", () => {
     expectTypeOf(account.data).toEqualTypeOf<Account | undefined>();
   });
 
+  it("types error as the API's error body (or text) on v1alpha, whose spec documents no error", async () => {
+    const { data, error } = await stability.raw.GET("/v1alpha/user/balance");
+    expectTypeOf(error).toEqualTypeOf<ApiErrorBody | string | undefined>();
+    if (error !== undefined) {
+      expectTypeOf(data).toEqualTypeOf<undefined>();
+      if (typeof error !== "string") expectTypeOf(error.message).toEqualTypeOf<string>();
+    }
+  });
+
+  it("types error on v1 as its spec's Error (401, 500) or the API's error body (any other status)", async () => {
+    const v1Client = createStabilityClient({ apiKey: "sk-test", apiVersion: "v1" });
+    const { error } = await v1Client.raw.GET("/v1/user/account");
+    expectTypeOf(error).toEqualTypeOf<
+      v1.components["schemas"]["Error"] | ApiErrorBody | string | undefined
+    >();
+    if (error !== undefined && typeof error !== "string")
+      expectTypeOf(error.name).toEqualTypeOf<string>();
+  });
+
   it("does not compile an unknown path", () => {
     // @ts-expect-error -- not a path of the spec
     assertType(stability.raw.GET("/v1alpha/user/nope"));
@@ -126,5 +150,68 @@ describe("options are checked at compile time", () => {
     assertType(createStabilityClient());
     assertType(stability.balance({ organization: "org-1", signal: AbortSignal.timeout(1) }));
     assertType(stability.account({ signal: new AbortController().signal }));
+  });
+});
+
+describe("withOptions", () => {
+  it("keeps the client's API version unless the overrides change it", () => {
+    expectTypeOf(stability.withOptions({ maxRetries: 0 })).toEqualTypeOf<
+      StabilityClient<"v1alpha">
+    >();
+    expectTypeOf(stability.withOptions({ apiVersion: "v1" })).toEqualTypeOf<
+      StabilityClient<"v1">
+    >();
+    const onV1 = createStabilityClient({ apiKey: "sk-test", apiVersion: "v1" });
+    expectTypeOf(onV1.withOptions({ timeoutMs: 5 }).raw.GET)
+      .parameter(0)
+      .toEqualTypeOf<"/v1/user/account" | "/v1/user/balance">();
+  });
+
+  it("does not compile a new apiKey", () => {
+    // @ts-expect-error -- the key stays the client's; create a new client for another
+    assertType(stability.withOptions({ apiKey: "sk-other" }));
+  });
+});
+
+describe("new options and exports", () => {
+  it("accepts dangerouslyAllowBrowser and exports VERSION as a string", () => {
+    assertType(createStabilityClient({ apiKey: "sk-test", dangerouslyAllowBrowser: true }));
+    expectTypeOf(VERSION).toEqualTypeOf<string>();
+  });
+});
+
+describe("the testing kit", () => {
+  it("makes a fetch the client takes, with its calls", () => {
+    const fetch = createMockFetch();
+    expectTypeOf(fetch).toEqualTypeOf<MockFetch>();
+    expectTypeOf(fetch).toExtend<NonNullable<StabilityClientOptions["fetch"]>>();
+    expectTypeOf(fetch.calls[0]!).toEqualTypeOf<{
+      method: string;
+      path: string;
+      headers: Record<string, string>;
+    }>();
+  });
+
+  it("takes a typed body, a reply or a function of the request", () => {
+    assertType<MockFixtures>({
+      account: { id: "u", email: "e", organizations: [] },
+      balance: { credits: 1 },
+    });
+    assertType<MockFixtures>({ balance: { status: 429, headers: { "retry-after": "1" } } });
+    assertType<MockFixtures>({
+      balance: (request: Request, n: number) =>
+        n === 0 && request.headers.has("organization") ? { status: 503 } : { credits: 2 },
+      account: (request: Request) =>
+        Promise.resolve({ id: request.url, email: "e", organizations: [] }),
+    });
+  });
+
+  it("does not compile a body off the schema", () => {
+    // @ts-expect-error -- credits is a number
+    assertType<MockFixtures>({ balance: { credits: "12" } });
+    // @ts-expect-error -- an account has an email and organizations
+    assertType<MockFixtures>({ account: { id: "u" } });
+    // @ts-expect-error -- a function must return a Balance or a reply
+    assertType<MockFixtures>({ balance: () => ({ credit: 1 }) });
   });
 });

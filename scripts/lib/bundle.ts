@@ -1,0 +1,115 @@
+// The esbuild half of `npm run build` as a function: src/ → <outDir>/*.js. scripts/build.ts calls it
+// for dist/ (then adds the .d.ts files); tests call it for a scratch directory, so they run exactly
+// what ships. The two plugins every bundle of src/ needs are here too (scripts/size.ts uses them).
+// The library entry is one file: on Node 20 each extra module costs about 2 ms of cold import, so
+// the tsc layout (five files) imported 1.4× slower than openapi-fetch and one file ~1.2× (see
+// BENCHMARKS.md). These stay apart on purpose:
+//   validate.js  the response validator (with the generated Ajv code), imported only when
+//                `validateResponses` is on;
+//   log.js       log formatting, imported only when there is something to log;
+//   testing.js   the testing kit (`stability-user-client/testing`), never imported by the library;
+//   cli.js       the Node-only CLI, which imports the library from index.js.
+import { readFileSync } from "node:fs";
+import { builtinModules } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build, type BuildOptions, type Plugin } from "esbuild";
+import { EXAMPLES } from "../../src/examples.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const PACKAGE_JSON = path.join(ROOT, "package.json");
+
+/** The package's version, read when a build starts. */
+export const packageVersion = (): string =>
+  (JSON.parse(readFileSync(PACKAGE_JSON, "utf8")) as { version: string }).version;
+
+/**
+ * src/version.ts imports package.json for its version; a bundle gets `{ "version": "…" }` only,
+ * read now, so the version is a literal in the output and nothing else of package.json ships.
+ */
+export const versionOnly = (version = packageVersion()): Plugin => ({
+  name: "version-only",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]package\.json$/ }, (args) =>
+      path.resolve(args.path) === PACKAGE_JSON
+        ? { contents: JSON.stringify({ version }), loader: "json" }
+        : undefined,
+    );
+  },
+});
+
+/**
+ * src/examples.ts derives the testing kit's answers from the vendored specs on load; a bundle gets
+ * the derived data instead (computed here, at build time), not the specs.
+ */
+export const examplesAsData: Plugin = {
+  name: "examples-as-data",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]examples\.ts$/ }, () => ({
+      contents: `export const EXAMPLES = ${JSON.stringify(EXAMPLES)};\n`,
+      loader: "js",
+    }));
+  },
+};
+
+/** Leaves `import(...)` of these relative paths (or every import of them) as imports between files. */
+const keepSeparate = (paths: Record<string, string>, dynamicOnly = false): Plugin => ({
+  name: "keep-separate",
+  setup(b) {
+    b.onResolve({ filter: /^\.\// }, (args) => {
+      const to = paths[args.path];
+      if (to === undefined || (dynamicOnly && args.kind !== "dynamic-import")) return undefined;
+      return { path: to, external: true };
+    });
+  },
+});
+
+/** The files bundleSrc writes, relative to its output directory. */
+export const BUNDLES = ["index.js", "validate.js", "log.js", "testing.js", "cli.js"] as const;
+
+/** Bundles src/ into `outDir` (ESM, source maps); see the top of this file for the layout. */
+export async function bundleSrc(outDir: string): Promise<void> {
+  const common: BuildOptions = {
+    bundle: true,
+    format: "esm",
+    target: "es2022",
+    sourcemap: true,
+    // The maps point into src/, which the package ships, so they need not carry the sources again.
+    sourcesContent: false,
+    // The one runtime dependency stays a dependency: bundlers and npm deduplicate it.
+    external: ["openapi-fetch"],
+    logLevel: "warning",
+    absWorkingDir: ROOT,
+  };
+  const version = versionOnly();
+  const out = (file: string) => path.join(outDir, file);
+  await build({
+    ...common,
+    entryPoints: ["src/index.ts"],
+    outfile: out("index.js"),
+    platform: "neutral",
+    plugins: [
+      version,
+      keepSeparate({ "./validate.js": "./validate.js", "./log.js": "./log.js" }, true),
+    ],
+  });
+  // The lazily imported modules import only types from the rest of src/, so each bundles alone;
+  // so does the testing kit, which shares no code the library would need to keep single.
+  for (const alone of ["validate", "log", "testing"]) {
+    await build({
+      ...common,
+      entryPoints: [`src/${alone}.ts`],
+      outfile: out(`${alone}.js`),
+      platform: "neutral",
+      plugins: [examplesAsData],
+    });
+  }
+  await build({
+    ...common,
+    entryPoints: ["src/cli.ts"],
+    outfile: out("cli.js"),
+    platform: "node",
+    external: [...(common.external ?? []), ...builtinModules.map((name) => `node:${name}`)],
+    plugins: [version, keepSeparate({ "./index.js": "./index.js" })],
+  });
+}

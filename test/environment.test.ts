@@ -1,0 +1,111 @@
+// STABILITY_BASE_URL is the default base URL for the library and the CLI; an explicit baseUrl or
+// --base-url wins. The CLI tests run the built dist/cli.js.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { StabilityInputError, createStabilityClient } from "../src/index.ts";
+import { buildDist, type BuiltDist } from "./helpers/dist.ts";
+import { json, recordingFetch, serverPerTest } from "./helpers/server.ts";
+
+const apiKey = "sk-environment-test";
+const serve = serverPerTest();
+const saved = process.env.STABILITY_BASE_URL;
+afterEach(() => {
+  if (saved === undefined) delete process.env.STABILITY_BASE_URL;
+  else process.env.STABILITY_BASE_URL = saved;
+});
+
+/** The error creating a client throws; fails the test when it does not throw. */
+function creationError(options: Parameters<typeof createStabilityClient>[0]): StabilityInputError {
+  try {
+    createStabilityClient(options);
+  } catch (error) {
+    if (error instanceof StabilityInputError) return error;
+    throw error;
+  }
+  throw new Error("expected createStabilityClient to throw");
+}
+
+describe("STABILITY_BASE_URL in the library", () => {
+  it("is the default baseUrl", async () => {
+    const server = await serve(json(200, { credits: 2 }));
+    process.env.STABILITY_BASE_URL = server.url;
+    const client = createStabilityClient({ apiKey, logLevel: "off" });
+    expect(await client.balance()).toEqual({ credits: 2 });
+    expect(server.received.map((r) => r.path)).toEqual(["/v1alpha/user/balance"]);
+  });
+
+  it("loses to an explicit baseUrl", async () => {
+    const [fromEnv, explicit] = [
+      await serve(json(200, {})),
+      await serve(json(200, { credits: 3 })),
+    ];
+    process.env.STABILITY_BASE_URL = fromEnv.url;
+    const client = createStabilityClient({ apiKey, baseUrl: explicit.url, logLevel: "off" });
+    await client.balance();
+    expect(explicit.received).toHaveLength(1);
+    expect(fromEnv.received).toHaveLength(0);
+  });
+
+  it("counts as unset when empty, leaving the default", async () => {
+    process.env.STABILITY_BASE_URL = "  ";
+    const { fetch, requests } = recordingFetch();
+    await createStabilityClient({ apiKey, fetch, logLevel: "off" }).balance();
+    expect(requests[0]?.url).toBe("https://api.stability.ai/v1alpha/user/balance");
+  });
+
+  it.each([
+    ["not a URL", "api.stability.ai", /^STABILITY_BASE_URL must be an http\(s\) URL/],
+    ["plain http off loopback", "http://api.example.com", /^STABILITY_BASE_URL is plain http:\/\//],
+  ])("refuses %s, naming the variable, before anything is sent", (_, value, message) => {
+    process.env.STABILITY_BASE_URL = value;
+    const { fetch, requests } = recordingFetch();
+    const error = creationError({ apiKey, fetch });
+    expect(error.field).toBe("STABILITY_BASE_URL");
+    expect(error.message).toMatch(message);
+    expect(requests).toHaveLength(0);
+  });
+});
+
+describe("STABILITY_BASE_URL in the built CLI (dist/cli.js)", () => {
+  let dist: BuiltDist;
+  beforeAll(async () => {
+    dist = await buildDist();
+  });
+  afterAll(() => dist?.remove());
+
+  it("is where the CLI calls when there is no --base-url", async () => {
+    const server = await serve(json(200, { credits: 9 }));
+    const run = await dist.cli(["balance"], {
+      STABILITY_API_KEY: apiKey,
+      STABILITY_BASE_URL: server.url,
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/credits: 9\b/);
+    expect(server.received.map((r) => r.path)).toEqual(["/v1alpha/user/balance"]);
+  });
+
+  it("loses to --base-url", async () => {
+    const [fromEnv, flag] = [await serve(json(200, {})), await serve(json(200, { credits: 1 }))];
+    const run = await dist.cli(["balance", "--base-url", flag.url], {
+      STABILITY_API_KEY: apiKey,
+      STABILITY_BASE_URL: fromEnv.url,
+    });
+    expect(run.code).toBe(0);
+    expect(flag.received).toHaveLength(1);
+    expect(fromEnv.received).toHaveLength(0);
+  });
+
+  it("is named when its value is unusable (exit 2)", async () => {
+    const run = await dist.cli(["balance"], {
+      STABILITY_API_KEY: apiKey,
+      STABILITY_BASE_URL: "ftp://example.com",
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^stability-user: STABILITY_BASE_URL must be an http\(s\) URL/);
+  });
+
+  it("is shown in --help", async () => {
+    const run = await dist.cli(["--help"]);
+    expect(run.stdout).toMatch(/--base-url <url> .*STABILITY_BASE_URL/);
+  });
+});
