@@ -1,10 +1,11 @@
 // npm run build: src/ → dist/. esbuild writes the JavaScript (ESM, source maps), tsc the .d.ts files.
 // The library entry is one file: on Node 20 each extra module costs about 2 ms of cold import, so
 // the tsc layout (five files) imported 1.4× slower than openapi-fetch and one file ~1.2× (see
-// BENCHMARKS.md). Three files stay apart on purpose:
+// BENCHMARKS.md). Four files stay apart on purpose:
 //   dist/validate.js  the response validator (with the generated Ajv code), imported only when
 //                     `validateResponses` is on;
 //   dist/log.js       log formatting, imported only when there is something to log;
+//   dist/failure.js   redaction, redirects and error bodies, imported on the first failure or redirect;
 //   dist/cli.js       the Node-only CLI, which imports the library from dist/index.js.
 import { spawnSync } from "node:child_process";
 import { builtinModules, createRequire } from "node:module";
@@ -50,10 +51,19 @@ try {
     entryPoints: ["src/index.ts"],
     outfile: `${OUT}/index.js`,
     platform: "neutral",
-    plugins: [keepSeparate({ "./validate.js": "./validate.js", "./log.js": "./log.js" }, true)],
+    plugins: [
+      keepSeparate(
+        {
+          "./validate.js": "./validate.js",
+          "./log.js": "./log.js",
+          "./failure.js": "./failure.js",
+        },
+        true,
+      ),
+    ],
   });
-  // The lazily imported modules import only types from the rest of src/, so each bundles alone.
-  for (const lazy of ["validate", "log"]) {
+  // The lazily imported modules use no class from the rest of src/, so each bundles alone.
+  for (const lazy of ["validate", "log", "failure"]) {
     await build({
       ...common,
       entryPoints: [`src/${lazy}.ts`],
@@ -73,7 +83,7 @@ try {
   fail(`build: esbuild failed: ${(error as Error).message.split("\n")[0] ?? ""}`);
 }
 console.log(
-  `build: bundled ${OUT}/index.js, ${OUT}/validate.js and ${OUT}/log.js (lazy) and ${BIN} with source maps`,
+  `build: bundled ${OUT}/index.js, ${OUT}/validate.js, ${OUT}/log.js and ${OUT}/failure.js (lazy) and ${BIN} with source maps`,
 );
 
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");

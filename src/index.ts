@@ -12,6 +12,7 @@ export {
 export {
   AuthenticationError,
   BadRequestError,
+  ConflictError,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
@@ -24,6 +25,7 @@ export {
   StabilityResponseError,
   StabilityTimeoutError,
   StabilityValidationError,
+  UnprocessableEntityError,
   errorClassForStatus,
   type ApiErrorBody,
 } from "./errors.js";

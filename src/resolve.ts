@@ -1,6 +1,7 @@
 // Options are normalised once, here, at the boundary: defaults, environment and every check.
 // Each check is a row in CHECKS (a rule and its message); a failure names the option and its value.
 import { StabilityInputError } from "./errors.js";
+import { checkHeaders, checkValue, isLoopback } from "./headers.js";
 import { API_VERSIONS, type ApiVersion } from "./operations.js";
 import {
   DEFAULTS,
@@ -19,6 +20,8 @@ export interface ResolvedOptions {
   baseUrl: string;
   headers: Record<string, string>;
   fetch: typeof globalThis.fetch;
+  allowInsecureHttp: boolean;
+  maxResponseBytes: number;
   maxRetries: number;
   timeoutMs: number;
   validateResponses: boolean;
@@ -38,6 +41,7 @@ export function readEnv(name: string): string | undefined {
 const CHECKS = {
   maxRetries: [(n: number) => Number.isInteger(n) && n >= 0, "must be a non-negative integer"],
   timeoutMs: [(n: number) => n >= 1, "must be at least 1 (milliseconds), or Infinity"],
+  maxResponseBytes: [(n: number) => Number.isInteger(n) && n >= 1, "must be a positive integer"],
 } as const satisfies Record<string, readonly [(n: number) => boolean, string]>;
 
 /** Refuses a numeric option that breaks its rule, naming it and its value. */
@@ -53,13 +57,30 @@ export function checkCallOptions({ maxRetries, timeoutMs }: RequestOptions): voi
   checkNumber("timeoutMs", timeoutMs);
 }
 
-/** Refuses a header value that could split the header (CR, LF or NUL); never echoes the value. */
-export function assertHeaderSafe(value: string, field: string): void {
-  if (/[\r\n\0]/.test(value))
-    throw new StabilityInputError(field, "contains CR, LF or NUL; refusing to send it");
+/** The http(s) base URL, without a trailing slash; the value is never echoed (it may hold a password). */
+function checkBaseUrl(baseUrl: string, allowInsecureHttp: boolean | undefined): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new StabilityInputError("baseUrl", "must be an absolute http(s) URL");
+  }
+  if (!/^https?:$/.test(url.protocol))
+    throw new StabilityInputError("baseUrl", `must be an http(s) URL, not ${url.protocol}`);
+  if (url.username || url.password)
+    throw new StabilityInputError("baseUrl", "must not contain credentials (user:password@)", {
+      hint: "pass the key as apiKey",
+    });
+  if (/[?#]/.test(baseUrl))
+    throw new StabilityInputError("baseUrl", "must not contain a query (?) or a fragment (#)");
+  if (url.protocol === "http:" && !isLoopback(url.hostname) && !allowInsecureHttp)
+    throw new StabilityInputError(
+      "baseUrl",
+      `is plain http:// to ${url.host}, which would send the key in clear text`,
+      { hint: "allowInsecureHttp: true allows it" },
+    );
+  return url.href.replace(/\/+$/, "");
 }
-
-const LOOPBACK = /^(localhost|127\.[\d.]+|\[::1\])$/i;
 
 /** Normalises the public options once, at the boundary: defaults, environment, and every check. */
 export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOptions {
@@ -68,6 +89,7 @@ export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOp
     maxRetries = DEFAULTS.maxRetries,
     timeoutMs = DEFAULTS.timeoutMs,
     baseUrl = DEFAULTS.baseUrl,
+    maxResponseBytes = DEFAULTS.maxResponseBytes,
     fetch = globalThis.fetch,
   } = options;
   if (!(API_VERSIONS as readonly unknown[]).includes(apiVersion))
@@ -80,34 +102,21 @@ export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOp
     throw new StabilityInputError("apiKey", "is missing", {
       hint: "pass { apiKey } or set STABILITY_API_KEY",
     });
-  const prefix = (options.apiKeyPrefix ?? DEFAULTS.apiKeyPrefix[apiVersion]).trim();
-  assertHeaderSafe(apiKey, "apiKey");
-  assertHeaderSafe(prefix, "apiKeyPrefix");
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries<string>(options.headers ?? DEFAULTS.headers)) {
-    assertHeaderSafe(value, `headers.${name}`);
-    if (!/^authorization$/i.test(name)) headers[name] = value;
-  }
+  checkValue(apiKey, "apiKey");
+  const prefix = checkValue(
+    (options.apiKeyPrefix ?? DEFAULTS.apiKeyPrefix[apiVersion]).trim(),
+    "apiKeyPrefix",
+  );
+  const headers = checkHeaders(options.headers ?? DEFAULTS.headers);
   checkNumber("maxRetries", maxRetries);
   checkNumber("timeoutMs", timeoutMs);
-
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-    if (!/^https?:$/.test(url.protocol)) throw new TypeError("not http(s)");
-  } catch {
-    throw new StabilityInputError(
-      "baseUrl",
-      `must be an http(s) URL, got ${JSON.stringify(baseUrl)}`,
-    );
-  }
-  if (url.protocol === "http:" && !LOOPBACK.test(url.hostname) && !options.allowInsecureHttp) {
-    throw new StabilityInputError(
-      "baseUrl",
-      `is plain http:// to ${url.host}, which would send the key in clear text`,
-      { hint: "allowInsecureHttp: true allows it" },
-    );
-  }
+  checkNumber("maxResponseBytes", maxResponseBytes);
+  const allowInsecureHttp = options.allowInsecureHttp ?? DEFAULTS.allowInsecureHttp;
+  const base = checkBaseUrl(baseUrl, allowInsecureHttp);
+  if (typeof fetch !== "function")
+    throw new StabilityInputError("fetch", "is not available in this runtime", {
+      hint: "pass { fetch }",
+    });
 
   const level =
     options.logLevel ??
@@ -117,9 +126,11 @@ export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOp
     apiVersion,
     authorization: prefix ? `${prefix} ${apiKey}` : apiKey,
     apiKey,
-    baseUrl: url.href.replace(/\/+$/, ""),
+    baseUrl: base,
     headers,
     fetch,
+    allowInsecureHttp,
+    maxResponseBytes,
     maxRetries,
     timeoutMs,
     validateResponses: options.validateResponses ?? DEFAULTS.validateResponses,
