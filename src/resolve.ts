@@ -20,7 +20,6 @@ export interface ResolvedOptions {
   baseUrl: string;
   headers: Record<string, string>;
   fetch: typeof globalThis.fetch;
-  allowInsecureHttp: boolean;
   maxResponseBytes: number;
   maxRetries: number;
   timeoutMs: number;
@@ -59,18 +58,16 @@ export function checkCallOptions({ maxRetries, timeoutMs }: RequestOptions): voi
 
 /** The http(s) base URL, without a trailing slash; the value is never echoed (it may hold a password). */
 function checkBaseUrl(baseUrl: string, allowInsecureHttp: boolean | undefined): string {
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new StabilityInputError("baseUrl", "must be an absolute http(s) URL");
+    // Reported below, without the value.
   }
-  if (!/^https?:$/.test(url.protocol))
-    throw new StabilityInputError("baseUrl", `must be an http(s) URL, not ${url.protocol}`);
+  if (!url || !/^https?:$/.test(url.protocol))
+    throw new StabilityInputError("baseUrl", "must be an absolute http(s) URL");
   if (url.username || url.password)
-    throw new StabilityInputError("baseUrl", "must not contain credentials (user:password@)", {
-      hint: "pass the key as apiKey",
-    });
+    throw new StabilityInputError("baseUrl", "must not contain credentials (user:password@)");
   if (/[?#]/.test(baseUrl))
     throw new StabilityInputError("baseUrl", "must not contain a query (?) or a fragment (#)");
   if (url.protocol === "http:" && !isLoopback(url.hostname) && !allowInsecureHttp)
@@ -111,8 +108,7 @@ export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOp
   checkNumber("maxRetries", maxRetries);
   checkNumber("timeoutMs", timeoutMs);
   checkNumber("maxResponseBytes", maxResponseBytes);
-  const allowInsecureHttp = options.allowInsecureHttp ?? DEFAULTS.allowInsecureHttp;
-  const base = checkBaseUrl(baseUrl, allowInsecureHttp);
+  const base = checkBaseUrl(baseUrl, options.allowInsecureHttp);
   if (typeof fetch !== "function")
     throw new StabilityInputError("fetch", "is not available in this runtime", {
       hint: "pass { fetch }",
@@ -129,7 +125,6 @@ export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOp
     baseUrl: base,
     headers,
     fetch,
-    allowInsecureHttp,
     maxResponseBytes,
     maxRetries,
     timeoutMs,
