@@ -134,6 +134,9 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
           signal: controller?.signal ?? signal,
           redirect: "manual",
         });
+        // A browser hides where a redirect leads (status 0): there, the platform's rules apply.
+        if (response.type === "opaqueredirect")
+          response = await fetch(url, { headers: sent, signal: controller?.signal ?? signal });
         status = response.status;
         const location = status > 300 && status < 309 && response.headers.get("location");
         if (!location) break;

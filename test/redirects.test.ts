@@ -79,6 +79,23 @@ describe("redirects", () => {
     expect(error.message).toMatch(/302 redirect to file: refused/);
   });
 
+  it("lets the platform follow a redirect it hides (a browser's opaque redirect)", async () => {
+    const { fetch, requests } = recordingFetch((request) => {
+      if (request.redirect === "follow") return Response.json({ credits: 6 });
+      // What a browser returns for redirect: "manual": status 0, no Location to read.
+      const hidden = new Response(null, { status: 200 });
+      Object.defineProperties(hidden, {
+        type: { value: "opaqueredirect" },
+        status: { value: 0 },
+        ok: { value: false },
+      });
+      return hidden;
+    });
+    const client = createStabilityClient({ apiKey, fetch, logLevel: "off" });
+    await expect(client.balance()).resolves.toEqual({ credits: 6 });
+    expect(requests.map((r) => r.redirect)).toEqual(["manual", "follow"]);
+  });
+
   it("follows https to plain http on loopback, without Authorization (another origin)", async () => {
     const { fetch, requests } = recordingFetch((request) =>
       request.url.startsWith("https:")
