@@ -41,8 +41,7 @@ export function mergeHeaders(
   base: Record<string, string>,
   extra: Record<string, string>,
 ): Record<string, string> {
-  // No prototype, so a header named `__proto__` is a header like any other.
-  const merged = Object.assign(Object.create(null) as Record<string, string>, base);
+  const merged = { ...base };
   for (const [name, value] of Object.entries(extra)) {
     const lower = name.toLowerCase();
     if (lower === "authorization") continue;

@@ -134,8 +134,11 @@ describe("for any input", () => {
   });
 
   it("a header name is sent when it is a token, and refused otherwise", async () => {
+    // `__proto__` is left out: fetch reads a headers object into a plain object, where that name
+    // sets the prototype, so no client sending headers as an object can send it.
+    const names = anyString.filter((name) => name !== "__proto__");
     await fc.assert(
-      fc.asyncProperty(anyString, async (name) => {
+      fc.asyncProperty(names, async (name) => {
         const { fetch, requests } = recordingFetch();
         let error: unknown;
         try {
