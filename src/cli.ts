@@ -39,6 +39,49 @@ Exit codes: 0 ok, 1 API or connection error, 2 usage error, 3 balance below --mi
 
 const EXIT = { ok: 0, failed: 1, usage: 2, lowBalance: 3 } as const;
 
+// What a terminal obeys rather than prints: escape sequences (CSI, OSC, and two-character ones),
+// control characters, and the Unicode line separators and bidi controls that reorder a line.
+/* eslint-disable no-control-regex -- matching control characters is their purpose */
+const ESCAPES = /\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])/g;
+const OBEYED = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/* eslint-enable no-control-regex */
+
+/** A server-provided string as one printable line of at most `max` characters. */
+function clean(text: string, max = 200): string {
+  const line = String(text).replace(ESCAPES, "").replace(OBEYED, " ");
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/**
+ * A JSON body as received, but with each character a terminal would obey inside a string written
+ * as a JSON escape, which keeps the JSON value the same. Parsed JSON holds such characters only
+ * inside strings; a CR between tokens is whitespace and is dropped.
+ */
+const printable = (json: string) =>
+  json
+    .replace(/\r/g, "")
+    .replace(OBEYED, (c) =>
+      c === "\n" || c === "\t" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+
+/** A fetch that keeps the bytes the library reads of each response body, for --json to print. */
+function keepingBodies(fetch: typeof globalThis.fetch) {
+  let chunks: Uint8Array[] = [];
+  const keeping: typeof globalThis.fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    chunks = [];
+    if (!response.body) return response;
+    const tap = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        chunks.push(chunk);
+        controller.enqueue(chunk);
+      },
+    });
+    return new Response(response.body.pipeThrough(tap), response);
+  };
+  return { fetch: keeping, received: () => Buffer.concat(chunks).toString("utf8") };
+}
+
 class UsageError extends Error {}
 
 /** The flag or variable a library option comes from, so messages speak the CLI's language. */
@@ -74,7 +117,7 @@ function parse(argv: string[]) {
     const hint = argv.some((a) => /^--api-?key(=|$)/.test(a))
       ? " (the key comes from STABILITY_API_KEY, never from an argument)"
       : "";
-    throw new UsageError(`${(error as Error).message}${hint}`);
+    throw new UsageError(`${clean((error as Error).message, 300)}${hint}`);
   }
 }
 
@@ -83,7 +126,7 @@ function number(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === "" || Number.isNaN(n))
-    throw new UsageError(`--${flag} must be a number, got ${JSON.stringify(value)}`);
+    throw new UsageError(`--${flag} must be a number, got ${JSON.stringify(clean(value, 40))}`);
   return n;
 }
 
@@ -101,12 +144,12 @@ function table(rows: string[][]): string {
 }
 
 function formatAccount(account: Account): string {
-  const lines = [`id:     ${account.id}`, `email:  ${account.email}`];
+  const lines = [`id:     ${clean(account.id)}`, `email:  ${clean(account.email)}`];
   if (account.organizations.length === 0) return [...lines, "organizations: none"].join("\n");
   const rows = account.organizations.map((o) => [
-    o.id,
-    o.name,
-    o.role,
+    clean(o.id, 80),
+    clean(o.name, 80),
+    clean(o.role, 40),
     o.is_default ? "yes" : "no",
   ]);
   return [...lines, "organizations:", table([["ID", "NAME", "ROLE", "DEFAULT"], ...rows])].join(
@@ -115,7 +158,7 @@ function formatAccount(account: Account): string {
 }
 
 function formatBalance(balance: Balance, organization?: string): string {
-  return `credits: ${balance.credits}${organization ? ` (organization ${organization})` : ""}`;
+  return `credits: ${balance.credits}${organization ? ` (organization ${clean(organization)})` : ""}`;
 }
 
 /** Runs the CLI and returns its exit code; output goes through `out`/`err` so nothing here calls process.exit. */
@@ -130,14 +173,17 @@ async function main(
     if (values.help) return (out(USAGE), EXIT.ok);
     if (values.version) return (out(VERSION), EXIT.ok);
     const [command, ...extra] = positionals;
+    // An argument that is not a command word is never echoed: it may be a pasted key.
     if (command !== "account" && command !== "balance") {
       throw new UsageError(
-        command
-          ? `unknown command ${JSON.stringify(command)}`
-          : "missing command (account or balance)",
+        command === undefined
+          ? "missing command (account or balance)"
+          : /^[a-z][a-z-]{0,19}$/i.test(command)
+            ? `unknown command "${command}"`
+            : "unknown command (argument 1)",
       );
     }
-    if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+    if (extra.length > 0) throw new UsageError(`unexpected argument 2 (after ${command})`);
     if (
       command === "account" &&
       (values.organization !== undefined || values["min-credits"] !== undefined)
@@ -146,9 +192,16 @@ async function main(
     }
     const minCredits = number(values["min-credits"], "min-credits");
     if (minCredits !== undefined && !Number.isFinite(minCredits))
-      throw new UsageError(`--min-credits must be a finite number, got ${values["min-credits"]}`);
+      throw new UsageError(
+        `--min-credits must be a finite number, got ${clean(values["min-credits"]!, 40)}`,
+      );
     if (!env.STABILITY_API_KEY?.trim()) throw new UsageError("no API key: set STABILITY_API_KEY");
+    const bodies = keepingBodies(globalThis.fetch);
     const client = createStabilityClient({
+      fetch: bodies.fetch,
+      // Every body is checked against the schema (and for finite numbers) before it is printed
+      // or compared, so a bad answer is exit 1, never a success or a stack trace.
+      validateResponses: true,
       apiVersion: values["api-version"] as ApiVersion | undefined,
       apiKey: env.STABILITY_API_KEY,
       apiKeyPrefix: values["api-key-prefix"],
@@ -171,13 +224,11 @@ async function main(
 
     if (command === "account") {
       const account = await client.account();
-      out(values.json ? JSON.stringify(account, null, 2) : formatAccount(account));
+      out(values.json ? printable(bodies.received()) : formatAccount(account));
       return EXIT.ok;
     }
     const balance = await client.balance({ organization: values.organization });
-    out(
-      values.json ? JSON.stringify(balance, null, 2) : formatBalance(balance, values.organization),
-    );
+    out(values.json ? printable(bodies.received()) : formatBalance(balance, values.organization));
     if (minCredits !== undefined && balance.credits < minCredits) {
       err(`stability-user: balance ${balance.credits} is below --min-credits ${minCredits}`);
       return EXIT.lowBalance;
@@ -189,17 +240,23 @@ async function main(
         error instanceof StabilityInputError
           ? `${SOURCE_OF[error.field] ?? error.field} ${error.problem}`
           : error.message;
-      err(`stability-user: ${message}`);
+      err(`stability-user: ${clean(message, 300)}`);
       err("Run stability-user --help for usage.");
       return EXIT.usage;
     }
     if (error instanceof StabilityError) {
-      err(`stability-user: ${error.message}`);
+      err(`stability-user: ${clean(error.message, 500)}`);
       return EXIT.failed;
     }
     throw error;
   }
 }
+
+// A reader that goes away early (`| head -c1`) is not an error of ours: end quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? EXIT.ok);
+});
 
 process.exitCode = await main(
   process.argv.slice(2),

@@ -20,7 +20,9 @@ import {
 } from "./operations.js";
 import type { BalanceOptions, RequestOptions, StabilityClientOptions } from "./options.js";
 import { levels } from "./options.js";
-import { assertHeaderSafe, checkCallOptions, resolveOptions } from "./resolve.js";
+import { readBody } from "./body.js";
+import { checkHeaders, checkValue, mergeHeaders } from "./headers.js";
+import { checkCallOptions, resolveOptions } from "./resolve.js";
 import { isRetryable, parseRetryAfter, retryDelay } from "./retry.js";
 import { ORGANIZATION_HEADER, type Body, type RawPathsOf } from "./spec.js";
 
@@ -83,8 +85,12 @@ export interface StabilityClient<V extends ApiVersion = "v1alpha"> {
   readonly raw: Client<RawPathsOf<V>>;
 }
 
+type Failure = typeof import("./failure.js") & { redact: (text: string) => string };
+
 // A unique abort reason, to tell our timeout from the caller's abort.
 const TIMED_OUT = {};
+// Error bodies are kept on the error, so they are cut shorter than maxResponseBytes.
+const ERROR_BODY_BYTES = 64 * 1024;
 
 /**
  * Creates a client for Stability AI's user API. Throws {@link StabilityInputError} when there is
@@ -98,15 +104,18 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
 ): StabilityClient<V> {
   const given = { ...options };
   const cfg = resolveOptions(given);
-  const { logLevel, apiKey, fetch, baseUrl, apiVersion } = cfg;
-  const headers = { Accept: "application/json", ...cfg.headers, Authorization: cfg.authorization };
+  const { logLevel, apiKey, fetch, baseUrl, apiVersion, maxResponseBytes } = cfg;
+  const headers = {
+    ...mergeHeaders({ Accept: "application/json" }, cfg.headers),
+    Authorization: cfg.authorization,
+  };
   let validation: Promise<typeof import("./validate.js")> | undefined;
   let logging: Promise<typeof import("./log.js")> | undefined;
-
-  const redact = (text: string) => text.split(apiKey).join("[redacted]");
-  // A server echoing the key in a header would otherwise show it in util.inspect(error).
-  const redactHeaders = (received: Headers) =>
-    new Headers([...received].map(([name, value]): [string, string] => [name, redact(value)]));
+  let loggerFailed = false;
+  // Redaction, redirects and error bodies load on the first failure or redirect (src/failure.ts).
+  let failing: Promise<Failure> | undefined;
+  const failure = () =>
+    (failing ??= import("./failure.js").then((m) => ({ ...m, redact: m.redactor(apiKey) })));
 
   async function attempt<T>(
     target: RequestTarget,
@@ -114,71 +123,96 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
     signal: AbortSignal | undefined,
     timeoutMs: number,
   ): Promise<HttpInfo<T>> {
-    const controller = new AbortController();
-    // setTimeout treats anything over 2^31 − 1 ms as 1 ms; clamped to 23 days, `Infinity` means "no limit".
-    const timer = setTimeout(() => controller.abort(TIMED_OUT), Math.min(timeoutMs, 2e9));
-    const forwardAbort = () => controller.abort();
-    signal?.addEventListener("abort", forwardAbort);
+    // Without a time limit there is nothing to arm: the caller's signal, if any, goes to fetch as is.
+    let controller: AbortController | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let unwatch: (() => void) | undefined;
+    if (timeoutMs < Infinity) {
+      const own = (controller = new AbortController());
+      // setTimeout treats anything over 2^31 − 1 ms as 1 ms; 2e9 ms is 23 days.
+      timer = setTimeout(() => own.abort(TIMED_OUT), Math.min(timeoutMs, 2e9));
+      if (signal) unwatch = watch(signal, () => own.abort());
+    }
     let status = 0;
+    let url = baseUrl + target.path;
     try {
       // One plain fetch per attempt with headers built once: openapi-fetch's GET builds a Request
       // that undici then copies, about 30 µs a call on Node 20 (BENCHMARKS.md). `raw` is openapi-fetch.
-      const response = await fetch(baseUrl + target.path, {
-        headers: sent,
-        signal: controller.signal,
-      });
-      status = response.status;
-      const text = await response.text();
-      if (!response.ok) {
-        const body = redact(text);
-        let json: unknown;
-        try {
-          json = JSON.parse(body);
-        } catch {
-          // Not JSON (a proxy's HTML page, say): the text is the body.
-        }
+      // Redirects are followed here, not by fetch, to refuse loops and plain http:// (src/redirect.ts).
+      let response: Response;
+      for (let visited: string[] = []; ;) {
+        response = await fetch(url, {
+          headers: sent,
+          signal: controller?.signal ?? signal,
+          redirect: "manual",
+        });
+        // A browser hides where a redirect leads (status 0): there, the platform's rules apply.
+        if (response.type === "opaqueredirect")
+          response = await fetch(url, { headers: sent, signal: controller?.signal ?? signal });
+        status = response.status;
+        const location = status > 300 && status < 309 && response.headers.get("location");
+        if (!location) break;
+        response.body?.cancel().catch(() => {});
+        visited.push(url);
+        const hop = (await failure()).nextHop(visited, location, sent, baseUrl);
+        if (typeof hop === "string") throw new StabilityResponseError(target, status, hop, "");
+        ({ url, headers: sent } = hop);
+      }
+      const { ok, headers: received } = response;
+      const limit = ok ? maxResponseBytes : Math.min(maxResponseBytes, ERROR_BODY_BYTES);
+      const { text, over } = await readBody(response, limit);
+      if (!ok) {
+        const { redact, redactHeaders, errorBody } = await failure();
+        const body = errorBody(text, over, limit, redact, apiKey.length);
         const ErrorClass = errorClassForStatus(status);
-        const { headers: received } = response;
         throw new ErrorClass(
           target,
           status,
-          redactHeaders(received),
-          isApiErrorBody(json) ? json : body,
+          redactHeaders(received, redact),
+          isApiErrorBody(body.json) ? body.json : body.text,
           parseRetryAfter(received),
         );
       }
+      if (over)
+        throw new StabilityResponseError(target, status, `body over ${maxResponseBytes} bytes`, "");
       let data: T;
       try {
         data = JSON.parse(text) as T;
-      } catch (cause) {
+      } catch {
+        // The SyntaxError is not kept: its message quotes the body, where a cut key would survive.
         const problem = text ? "body is not valid JSON" : "empty body where JSON was expected";
-        throw new StabilityResponseError(target, status, problem, redact(text), { cause });
+        throw new StabilityResponseError(target, status, problem, (await failure()).redact(text));
       }
       if (cfg.validateResponses) {
         const { findIssue } = await (validation ??= import("./validate.js"));
         const issue = findIssue(operationKey(target.method, target.path), data);
         if (issue) {
           const problem = `off-schema at ${issue.path}: ${issue.message}`;
-          throw Object.assign(new StabilityValidationError(target, status, problem, redact(text)), {
+          const excerpt = (await failure()).redact(text);
+          throw Object.assign(new StabilityValidationError(target, status, problem, excerpt), {
             issue,
           });
         }
       }
-      return { data, status, headers: response.headers };
+      return { data, status, headers: received };
     } catch (error) {
       if (error instanceof StabilityError) throw error;
       if (signal?.aborted) throw aborted(target, signal);
       const during = status ? ` while reading the ${status} response body` : "";
-      throw controller.signal.reason === TIMED_OUT
-        ? new StabilityTimeoutError(`no complete response within ${timeoutMs} ms${during}`, target)
-        : new StabilityConnectionError(
-            `connection failed${during} (${describeCause(error)})`,
-            target,
-            { cause: error },
-          );
+      if (controller?.signal.reason === TIMED_OUT)
+        throw new StabilityTimeoutError(
+          `no complete response within ${timeoutMs} ms${during}`,
+          target,
+        );
+      const { redact, redactError } = await failure();
+      throw new StabilityConnectionError(
+        `connection to ${new URL(url).host} failed${during} (${redact(describeCause(error))})`,
+        target,
+        { cause: redactError(error, redact) },
+      );
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", forwardAbort);
+      unwatch?.();
     }
   }
 
@@ -192,9 +226,13 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
     const target = { method: OPERATIONS[name].method, path };
     const { signal } = options;
     checkCallOptions(options);
-    if (organization !== undefined) assertHeaderSafe(organization, "organization");
-    const sent =
-      organization === undefined ? headers : { ...headers, [ORGANIZATION_HEADER]: organization };
+    // Merged per call only when the call brings headers or an organization.
+    let sent: Record<string, string> = headers;
+    if (options.headers) sent = mergeHeaders(sent, checkHeaders(options.headers));
+    if (organization !== undefined)
+      sent = mergeHeaders(sent, {
+        [ORGANIZATION_HEADER]: checkValue(organization, "organization"),
+      });
     const maxRetries = options.maxRetries ?? cfg.maxRetries;
     const timeoutMs = options.timeoutMs ?? cfg.timeoutMs;
     for (let n = 0; ; n++) {
@@ -211,21 +249,32 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
         retryable = isRetryable(failure);
         if (retryable && n < maxRetries) delay = retryDelay(n, failure.retryAfterMs);
       }
-      // Retries and giving up log from `error` up; every attempt logs at `debug`.
+      // Retries and giving up log from `error` up; every attempt logs at `debug`. A logger that
+      // throws never changes the call's result; the first failure is noted through `logger.error`.
       if (logLevel >= (retryable ? levels.error : levels.debug)) {
-        const status = result?.status;
-        const { report } = await (logging ??= import("./log.js"));
-        report(cfg, {
-          ...target,
-          n,
-          maxRetries,
-          started,
-          headers: sent,
-          status,
-          failure,
-          retryable,
-          delay,
-        });
+        try {
+          const { report } = await (logging ??= import("./log.js"));
+          report(cfg, {
+            ...target,
+            n,
+            maxRetries,
+            started,
+            headers: sent,
+            status: result?.status,
+            failure,
+            retryable,
+            delay,
+          });
+        } catch {
+          if (!loggerFailed) {
+            loggerFailed = true;
+            try {
+              cfg.logger.error("stability: the logger threw; its later failures are ignored");
+            } catch {
+              // Nowhere left to say it.
+            }
+          }
+        }
       }
       if (result) return result;
       // No result means attempt() threw, so `failure` is set.
@@ -266,22 +315,47 @@ const aborted = (target: RequestTarget, signal: AbortSignal, during = "") =>
     cause: signal.reason,
   });
 
+// One "abort" listener per signal, however many calls share it: a listener per call would pass
+// Node's limit of 10 and warn (MaxListenersExceededWarning). The last call to finish removes it.
+const watchers = new WeakMap<AbortSignal, { calls: Set<() => void>; listener: () => void }>();
+function watch(signal: AbortSignal, onAbort: () => void): () => void {
+  let entry = watchers.get(signal);
+  if (!entry) {
+    const calls = new Set<() => void>();
+    entry = { calls, listener: () => calls.forEach((call) => call()) };
+    watchers.set(signal, entry);
+    signal.addEventListener("abort", entry.listener);
+  }
+  const { calls, listener } = entry;
+  calls.add(onAbort);
+  return () => {
+    calls.delete(onAbort);
+    if (calls.size === 0) {
+      signal.removeEventListener("abort", listener);
+      watchers.delete(signal);
+    }
+  };
+}
+
 function sleep(ms: number, signal: AbortSignal | undefined, target: RequestTarget): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(aborted(target, signal!, " while waiting to retry"));
-    };
+    if (signal?.aborted) return reject(aborted(target, signal, " while waiting to retry"));
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      unwatch?.();
       resolve();
     }, ms);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener("abort", onAbort, { once: true });
+    const unwatch =
+      signal &&
+      watch(signal, () => {
+        clearTimeout(timer);
+        unwatch?.();
+        reject(aborted(target, signal, " while waiting to retry"));
+      });
   });
 }
 
 /** The platform's reason, such as ECONNREFUSED or UND_ERR_SOCKET, without anything request-specific. */
 function describeCause(error: unknown): string {
-  return (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+  const { cause, message } = (error ?? {}) as { cause?: { code?: string }; message?: string };
+  return String(cause?.code ?? message ?? error);
 }

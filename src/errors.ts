@@ -1,20 +1,22 @@
 /**
- * The error JSON the Stability API sends with a failure (its `Error` schema).
+ * The error JSON the Stability API sends with a failure (its `Error` schema). Only `name` and
+ * `message` are checked ({@link isApiErrorBody}); the other fields are typed as the spec describes
+ * them but may be absent or of another type.
  * @example { "id": "3F1FKVRR", "name": "bad_request", "message": "Value of ID must be an integer", "temporary": false, "timeout": false, "fault": false }
  */
 export interface ApiErrorBody {
-  /** A unique identifier for this occurrence of the problem. */
-  id: string;
   /** The class of error, such as `bad_request` or `unauthorized`. */
   name: string;
   /** A human-readable explanation of this occurrence. */
   message: string;
+  /** A unique identifier for this occurrence of the problem. */
+  id?: string;
   /** Whether the error is temporary (worth retrying later). */
-  temporary: boolean;
+  temporary?: boolean;
   /** Whether the error is a timeout. */
-  timeout: boolean;
+  timeout?: boolean;
   /** Whether the error is a server-side fault. */
-  fault: boolean;
+  fault?: boolean;
 }
 
 /** Where a request went: the method and the URL path, never headers or the key. */
@@ -60,14 +62,18 @@ export class StabilityInputError extends StabilityError {
   }
 }
 
-/** The API answered with a non-2xx status. Subclasses name the common statuses. */
+/**
+ * The API answered with a non-2xx status. Subclasses name the common statuses. The body and
+ * headers have the API key redacted; a body over 64 KiB (or `maxResponseBytes`) is cut, and
+ * ends with `[cut at N bytes]`.
+ */
 export class StabilityApiError extends StabilityError {
   override name = "StabilityApiError";
   /** The HTTP status code. */
   declare readonly status: number;
   /** The response headers. */
   declare readonly headers: Headers;
-  /** The API's error JSON when the body is that, else the body text (a proxy's HTML page, say). */
+  /** The API's error JSON when the body is that, else the body text (a proxy's HTML page, say), cut at 64 KiB. */
   declare readonly body: ApiErrorBody | string;
   /** The wait the server asked for (`retry-after-ms` or `Retry-After`), in milliseconds. */
   declare readonly retryAfterMs?: number;
@@ -103,6 +109,14 @@ export class PermissionDeniedError extends StabilityApiError {
 export class NotFoundError extends StabilityApiError {
   override name = "NotFoundError";
 }
+/** 409: the request conflicts with the current state of the resource (retried by default). */
+export class ConflictError extends StabilityApiError {
+  override name = "ConflictError";
+}
+/** 422: the API understood the request but cannot process it. */
+export class UnprocessableEntityError extends StabilityApiError {
+  override name = "UnprocessableEntityError";
+}
 /** 429: too many requests; `retryAfterMs` says how long the server asked to wait. */
 export class RateLimitError extends StabilityApiError {
   override name = "RateLimitError";
@@ -112,7 +126,10 @@ export class InternalServerError extends StabilityApiError {
   override name = "InternalServerError";
 }
 
-/** No response came: connection refused or reset, DNS failure, TLS failure. `cause` holds the platform's error. */
+/**
+ * No response came: connection refused or reset, DNS failure, TLS failure. The message names the
+ * host; `cause` holds a copy of the platform's error (its chain, with the API key redacted).
+ */
 export class StabilityConnectionError extends StabilityError {
   override name = "StabilityConnectionError";
 }
@@ -127,7 +144,11 @@ export class StabilityAbortError extends StabilityError {
   override name = "StabilityAbortError";
 }
 
-/** A 2xx response whose body is not what the API promises: empty, not JSON, or (with `validateResponses`) off-schema. */
+/**
+ * A response that is not what the API promises: a 2xx body that is empty, not JSON, over
+ * `maxResponseBytes` or (with `validateResponses`) off-schema; or a redirect that loops, goes on too
+ * long or leads to plain `http://` or another scheme. Never retried.
+ */
 export class StabilityResponseError extends StabilityError {
   override name = "StabilityResponseError";
   /** The HTTP status code. */
@@ -161,6 +182,8 @@ const STATUS_CLASSES: Record<number, typeof StabilityApiError> = {
   401: AuthenticationError,
   403: PermissionDeniedError,
   404: NotFoundError,
+  409: ConflictError,
+  422: UnprocessableEntityError,
   429: RateLimitError,
 };
 

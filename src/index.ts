@@ -13,6 +13,7 @@ export {
 export {
   AuthenticationError,
   BadRequestError,
+  ConflictError,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
@@ -25,6 +26,7 @@ export {
   StabilityResponseError,
   StabilityTimeoutError,
   StabilityValidationError,
+  UnprocessableEntityError,
   errorClassForStatus,
   type ApiErrorBody,
 } from "./errors.js";

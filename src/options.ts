@@ -43,8 +43,10 @@ export interface StabilityClientOptions<V extends ApiVersion = ApiVersion> {
    */
   baseUrl?: string;
   /**
-   * Extra headers sent with every request (a `User-Agent`, a tracing header). Cannot override `Authorization`.
-   * A `User-Agent` given here goes first and the client's `stability-user-client/<version>` follows it.
+   * Extra headers sent with every request (a `User-Agent`, a tracing header). Names are matched
+   * without case; a name that is not an HTTP token, or a value with a control character or one
+   * beyond Latin-1, is refused. Cannot override `Authorization`. A `User-Agent` given here goes
+   * first and the client's `stability-user-client/<version>` follows it.
    * @default {}
    * @example { "User-Agent": "credit-watch/1.0" }
    */
@@ -64,6 +66,13 @@ export interface StabilityClientOptions<V extends ApiVersion = ApiVersion> {
    * @default 60000
    */
   timeoutMs?: number;
+  /**
+   * The most bytes of a response body the client reads, counted after decompression. A 2xx body
+   * over it ends the call with {@link StabilityResponseError} ("body over N bytes"), not retried;
+   * an error body is cut at this or 64 KiB, whichever is smaller. Real answers are under 1 KB.
+   * @default 1048576 (1 MiB)
+   */
+  maxResponseBytes?: number;
   /**
    * Check each 2xx body against the vendored schema and throw {@link StabilityValidationError} on a mismatch.
    * The validator is loaded on first use, so it costs nothing when off.
@@ -113,6 +122,13 @@ export interface RequestOptions {
    * @default the client's `timeoutMs` (60000)
    */
   timeoutMs?: number;
+  /**
+   * Headers for this call only, merged with the client's `headers` by name without case; this
+   * call's value wins. Cannot override `Authorization` (nor, on `balance()`, `organization`).
+   * @default none
+   * @example { headers: { "X-Request-Id": "job-42" } }
+   */
+  headers?: Record<string, string>;
 }
 
 /** Options for `balance()` and `balanceWithHttpInfo()`. */
@@ -134,6 +150,7 @@ export const DEFAULTS = {
   headers: {},
   maxRetries: 2,
   timeoutMs: 60_000,
+  maxResponseBytes: 1024 * 1024,
   validateResponses: false,
   allowInsecureHttp: false,
   logLevel: "warn",

@@ -1,6 +1,7 @@
 // Options are normalised once, here, at the boundary: defaults, environment and every check.
 // Each check is a row in CHECKS (a rule and its message); a failure names the option and its value.
 import { StabilityInputError } from "./errors.js";
+import { checkHeaders, checkValue, isLoopback } from "./headers.js";
 import { API_VERSIONS, type ApiVersion } from "./operations.js";
 import {
   DEFAULTS,
@@ -20,6 +21,7 @@ export interface ResolvedOptions {
   baseUrl: string;
   headers: Record<string, string>;
   fetch: typeof globalThis.fetch;
+  maxResponseBytes: number;
   maxRetries: number;
   timeoutMs: number;
   validateResponses: boolean;
@@ -39,6 +41,7 @@ export function readEnv(name: string): string | undefined {
 const CHECKS = {
   maxRetries: [(n: number) => Number.isInteger(n) && n >= 0, "must be a non-negative integer"],
   timeoutMs: [(n: number) => n >= 1, "must be at least 1 (milliseconds), or Infinity"],
+  maxResponseBytes: [(n: number) => Number.isInteger(n) && n >= 1, "must be a positive integer"],
 } as const satisfies Record<string, readonly [(n: number) => boolean, string]>;
 
 /** Refuses a numeric option that breaks its rule, naming it and its value. */
@@ -54,13 +57,32 @@ export function checkCallOptions({ maxRetries, timeoutMs }: RequestOptions): voi
   checkNumber("timeoutMs", timeoutMs);
 }
 
-/** Refuses a header value that could split the header (CR, LF or NUL); never echoes the value. */
-export function assertHeaderSafe(value: string, field: string): void {
-  if (/[\r\n\0]/.test(value))
-    throw new StabilityInputError(field, "contains CR, LF or NUL; refusing to send it");
+/** The http(s) base URL, without a trailing slash; the value is never echoed (it may hold a password). */
+function checkBaseUrl(
+  baseUrl: string,
+  field: string,
+  allowInsecureHttp: boolean | undefined,
+): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    // Reported below, without the value.
+  }
+  if (!url || !/^https?:$/.test(url.protocol))
+    throw new StabilityInputError(field, "must be an absolute http(s) URL");
+  if (url.username || url.password)
+    throw new StabilityInputError(field, "must not contain credentials (user:password@)");
+  if (/[?#]/.test(baseUrl))
+    throw new StabilityInputError(field, "must not contain a query (?) or a fragment (#)");
+  if (url.protocol === "http:" && !isLoopback(url.hostname) && !allowInsecureHttp)
+    throw new StabilityInputError(
+      field,
+      `is plain http:// to ${url.host}, which would send the key in clear text`,
+      { hint: "allowInsecureHttp: true allows it" },
+    );
+  return url.href.replace(/\/+$/, "");
 }
-
-const LOOPBACK = /^(localhost|127\.[\d.]+|\[::1\])$/i;
 
 /**
  * The `User-Agent` to send: the caller's own first, then `stability-user-client/<version>`. A browser
@@ -81,6 +103,7 @@ export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOp
     apiVersion = DEFAULTS.apiVersion,
     maxRetries = DEFAULTS.maxRetries,
     timeoutMs = DEFAULTS.timeoutMs,
+    maxResponseBytes = DEFAULTS.maxResponseBytes,
     fetch = globalThis.fetch,
     logger = console,
   } = options;
@@ -105,42 +128,34 @@ export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOp
     throw new StabilityInputError("apiKey", "is missing", {
       hint: "pass { apiKey } or set STABILITY_API_KEY",
     });
-  const prefix = (options.apiKeyPrefix ?? DEFAULTS.apiKeyPrefix[apiVersion]).trim();
-  assertHeaderSafe(apiKey, "apiKey");
-  assertHeaderSafe(prefix, "apiKeyPrefix");
-  const headers: Record<string, string> = {};
+  checkValue(apiKey, "apiKey");
+  const prefix = checkValue(
+    (options.apiKeyPrefix ?? DEFAULTS.apiKeyPrefix[apiVersion]).trim(),
+    "apiKeyPrefix",
+  );
+  const headers = { ...checkHeaders(options.headers ?? DEFAULTS.headers) };
   let agent: string | undefined;
-  for (const [name, value] of Object.entries<string>(options.headers ?? DEFAULTS.headers)) {
-    assertHeaderSafe(value, `headers.${name}`);
-    if (/^user-agent$/i.test(name)) agent = value;
-    else if (!/^authorization$/i.test(name)) headers[name] = value;
-  }
+  for (const name of Object.keys(headers))
+    if (/^user-agent$/i.test(name)) {
+      agent = headers[name];
+      delete headers[name];
+    }
   agent = userAgent(agent, globalThis.navigator?.userAgent);
   if (agent) headers["User-Agent"] = agent;
   checkNumber("maxRetries", maxRetries);
   checkNumber("timeoutMs", timeoutMs);
-
+  checkNumber("maxResponseBytes", maxResponseBytes);
   // An empty STABILITY_BASE_URL counts as unset; a bad one is reported under its own name.
   const fromEnv = readEnv("STABILITY_BASE_URL")?.trim() || undefined;
-  const baseUrl = options.baseUrl ?? fromEnv ?? DEFAULTS.baseUrl;
-  const baseField = options.baseUrl === undefined && fromEnv ? "STABILITY_BASE_URL" : "baseUrl";
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-    if (!/^https?:$/.test(url.protocol)) throw new TypeError("not http(s)");
-  } catch {
-    throw new StabilityInputError(
-      baseField,
-      `must be an http(s) URL, got ${JSON.stringify(baseUrl)}`,
-    );
-  }
-  if (url.protocol === "http:" && !LOOPBACK.test(url.hostname) && !options.allowInsecureHttp) {
-    throw new StabilityInputError(
-      baseField,
-      `is plain http:// to ${url.host}, which would send the key in clear text`,
-      { hint: "allowInsecureHttp: true allows it" },
-    );
-  }
+  const base = checkBaseUrl(
+    options.baseUrl ?? fromEnv ?? DEFAULTS.baseUrl,
+    options.baseUrl === undefined && fromEnv ? "STABILITY_BASE_URL" : "baseUrl",
+    options.allowInsecureHttp,
+  );
+  if (typeof fetch !== "function")
+    throw new StabilityInputError("fetch", "is not available in this runtime", {
+      hint: "pass { fetch }",
+    });
 
   const level: LogLevel =
     options.logLevel ??
@@ -158,9 +173,10 @@ export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOp
     apiVersion,
     authorization: prefix ? `${prefix} ${apiKey}` : apiKey,
     apiKey,
-    baseUrl: url.href.replace(/\/+$/, ""),
+    baseUrl: base,
     headers,
     fetch,
+    maxResponseBytes,
     maxRetries,
     timeoutMs,
     validateResponses: options.validateResponses ?? DEFAULTS.validateResponses,

@@ -108,6 +108,15 @@ describe("validateResponses", () => {
     expect(server.received).toHaveLength(1);
   });
 
+  it("names /credits when credits does not fit a double (1e400 parses as Infinity)", async () => {
+    const server = await serve(text(200, '{"credits": 1e400}', asJson));
+    const client = clientFor(server, { apiKey, validateResponses: true });
+    const error = (await failure(client.balance())) as StabilityValidationError;
+    expect(error.constructor).toBe(StabilityValidationError);
+    expect(error.issue).toEqual({ path: "/credits", message: "expected a finite number" });
+    expect(server.received).toHaveLength(1);
+  });
+
   it("passes a body that matches the schema", async () => {
     const server = await serve(json(200, validBalance));
     const client = clientFor(server, { apiKey, validateResponses: true });

@@ -1,6 +1,7 @@
 // The CLI as operators run it: a child process against a real server on 127.0.0.1, judged by
 // exit code, stdout, stderr and what reached the wire. Each test starts its own server, so the
 // tests run concurrently (every child pays ~0.45 s of CPU for tsx start-up).
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { closedPort, json, runTs, startServer, text, type Run } from "./helpers/server.ts";
@@ -41,6 +42,18 @@ async function cli(args: string[], env: Record<string, string> = { STABILITY_API
 const lines = (output: string) => output.split("\n").filter((line) => line !== "");
 /** An expected failure is reported, never thrown: a stack trace has "    at " frames. */
 const noStack = (run: Run) => expect(run.stderr).not.toMatch(/^\s+at /m);
+
+/** Runs the CLI against a fresh server that answers every request with `body` as given. */
+async function against(body: string, args: string[], status = 200) {
+  const server = await startServer(text(status, body, { "content-type": "application/json" }));
+  const run = await cli([...args, "--base-url", server.url]);
+  await server.close();
+  return run;
+}
+
+/** Control characters (C0, DEL, C1) and the bidi and line-separator characters a terminal obeys. */
+// eslint-disable-next-line no-control-regex -- matching control characters is its purpose
+const UNSAFE = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 // Generous: every test spawns tsx children, and the machine is shared with other suites.
 describe.concurrent("stability-user", { timeout: 60_000 }, () => {
@@ -203,10 +216,117 @@ describe.concurrent("stability-user", { timeout: 60_000 }, () => {
     });
   });
 
+  describe("fails closed on what the server sends", () => {
+    it("exits 1 with one stderr line for a balance that is not a finite number, even with --min-credits", async () => {
+      const bodies = [
+        "{}",
+        "[]",
+        '{"credits":"abc"}',
+        "null",
+        '{"credits": 1e400}',
+        '{"credits": null}',
+      ];
+      const runs = await Promise.all(
+        bodies.map((body, i) =>
+          against(body, ["balance", "--min-credits", "100", ...(i % 2 ? ["--json"] : [])]),
+        ),
+      );
+      for (const [i, run] of runs.entries()) {
+        expect({ body: bodies[i], code: run.code, stdout: run.stdout }).toEqual({
+          body: bodies[i],
+          code: 1,
+          stdout: "",
+        });
+        expect(lines(run.stderr)).toEqual([expect.stringMatching(/^stability-user: .*200 /)]);
+        noStack(run);
+      }
+    });
+
+    it("exits 1 with one stderr line for an account off the schema", async () => {
+      const { organizations: _, ...withoutOrganizations } = ACCOUNT;
+      const runs = await Promise.all([
+        against(JSON.stringify(withoutOrganizations), ["account"]),
+        against("null", ["account", "--json"]),
+      ]);
+      for (const run of runs) {
+        expect(run.code).toBe(1);
+        expect(run.stdout).toBe("");
+        expect(lines(run.stderr)).toEqual([expect.stringMatching(/off-schema/)]);
+        noStack(run);
+      }
+    });
+
+    it("prints server strings as one clean, short line each, so a server cannot forge output", async () => {
+      const forged = "no\nstability-user: balance 999999 ok\r\x1b[32mOK\x1b[0m\u202e\x9b31m";
+      const account = {
+        ...ACCOUNT,
+        email: `\x1b]8;;https://evil.example\x07click\x1b]8;;\x07${"x".repeat(5000)}`,
+        organizations: [{ id: "org\n1", name: forged, role: "OWNER", is_default: true }],
+      };
+      const [error, human] = await Promise.all([
+        against(JSON.stringify({ ...API_ERROR, message: forged }), ["balance"], 401),
+        against(JSON.stringify(account), ["account"]),
+      ]);
+      expect(error.code).toBe(1);
+      expect(lines(error.stderr)).toHaveLength(1);
+      expect(error.stderr).not.toMatch(UNSAFE);
+      expect(error.stderr).not.toMatch(/\n./);
+      expect(human.code).toBe(0);
+      expect(human.stdout).not.toMatch(UNSAFE);
+      expect(human.stdout).not.toContain("evil.example");
+      // id, email, "organizations:", the table's header and its one row.
+      expect(lines(human.stdout)).toHaveLength(5);
+      for (const line of lines(human.stdout)) expect(line.length).toBeLessThan(600);
+    });
+
+    it("prints --json bodies as received, escaping only what a terminal would obey", async () => {
+      const balance = '{ "credits" : 1.50,\n  "note": "kept"}';
+      const account = JSON.stringify({ ...ACCOUNT, email: "a\u009bb@example.com" });
+      const [b, a] = await Promise.all([
+        against(balance, ["balance", "--json", "--min-credits", "1"]),
+        against(account, ["account", "--json"]),
+      ]);
+      expect(b.code).toBe(0);
+      expect(b.stdout).toBe(`${balance}\n`);
+      expect(a.code).toBe(0);
+      expect(a.stdout).not.toMatch(UNSAFE);
+      expect(a.stdout).toContain("a\\u009bb@example.com");
+      expect(JSON.parse(a.stdout)).toEqual(JSON.parse(account));
+    });
+
+    it("ends quietly when stdout is closed early (EPIPE)", async () => {
+      const server = await startServer(json(200, ACCOUNT));
+      const root = new URL("..", import.meta.url);
+      const command = `set -o pipefail; "${process.execPath}" --import tsx src/cli.ts account --base-url ${server.url} | true`;
+      const child = spawn("bash", ["-c", command], {
+        cwd: root,
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", STABILITY_API_KEY: KEY },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+      const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+      await server.close();
+      expect(server.received).toHaveLength(1);
+      expect(stderr).toBe("");
+      expect(code).toBe(0);
+    });
+  });
+
   describe("usage errors (exit 2, nothing sent)", () => {
     const cases: { name: string; args: string[]; env?: Record<string, string>; says: RegExp }[] = [
       { name: "an unknown command", args: ["credits"], says: /unknown command "credits"/ },
       { name: "no command", args: [], says: /missing command/ },
+      {
+        name: "an extra argument by its position, without echoing it (it may be a pasted key)",
+        args: ["balance", "sk-pasted-0123456789"],
+        says: /^stability-user: unexpected argument 2 \(after balance\)$/m,
+      },
+      {
+        name: "an unknown command that is not a word, without echoing it",
+        args: ["sk-pasted-0123456789", "balance"],
+        says: /^stability-user: unknown command \(argument 1\)$/m,
+      },
       { name: "an unknown flag", args: ["balance", "--verbose"], says: /--verbose/ },
       {
         name: "the key as --api-key (pointing to STABILITY_API_KEY)",
@@ -250,9 +370,48 @@ describe.concurrent("stability-user", { timeout: 60_000 }, () => {
         expect(run.stdout).toBe("");
         expect(run.stderr).toMatch(says);
         expect(run.stderr).toContain("--help");
+        expect(run.stderr).not.toContain("sk-pasted");
         noStack(run);
         expect(server.received).toHaveLength(0);
       });
     }
+
+    it("names the flag or STABILITY_API_KEY in every refusal from the library, never an option name", async () => {
+      const server = await startServer(json(200, BALANCE));
+      const cases: [string[], Record<string, string>, RegExp][] = [
+        [["--max-retries", "1.5"], {}, /^--max-retries must be/],
+        [["--timeout-ms", "0"], {}, /^--timeout-ms must be/],
+        [["--api-version", "v9"], {}, /^--api-version must be one of/],
+        [["--organization", "org-\x01"], {}, /^--organization contains/],
+        [["--api-key-prefix", "Bearer\x01"], {}, /^--api-key-prefix contains/],
+        [
+          ["--base-url", "https://user:pw@api.example.com"],
+          {},
+          /^--base-url must not contain credentials/,
+        ],
+        [
+          ["--base-url", "https://api.example.com/?v=1"],
+          {},
+          /^--base-url must not contain a query/,
+        ],
+        [["--base-url", "http://api.example.com"], {}, /^--base-url is plain http/],
+        [[], { STABILITY_API_KEY: "sk-\u{1f511}" }, /^STABILITY_API_KEY contains/],
+      ];
+      const runs = await Promise.all(
+        cases.map(([args, env]) =>
+          cli(["balance", "--base-url", server.url, ...args], { STABILITY_API_KEY: KEY, ...env }),
+        ),
+      );
+      await server.close();
+      for (const [i, run] of runs.entries()) {
+        const says = new RegExp(`^stability-user: ${cases[i]![2].source.slice(1)}`);
+        expect(run.code).toBe(2);
+        expect(lines(run.stderr)[0]).toMatch(says);
+        expect(run.stderr).not.toMatch(
+          /maxRetries|timeoutMs|apiVersion|apiKey|baseUrl|allowInsecureHttp|maxResponseBytes|\{ \w+ \}/,
+        );
+      }
+      expect(server.received).toHaveLength(0);
+    });
   });
 });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   AuthenticationError,
   BadRequestError,
+  ConflictError,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
@@ -11,6 +12,7 @@ import {
   StabilityApiError,
   StabilityConnectionError,
   StabilityError,
+  UnprocessableEntityError,
   createStabilityClient,
   errorClassForStatus,
   type ApiErrorBody,
@@ -55,6 +57,8 @@ const STATUS_CASES = [
   [401, AuthenticationError],
   [403, PermissionDeniedError],
   [404, NotFoundError],
+  [409, ConflictError],
+  [422, UnprocessableEntityError],
   [429, RateLimitError],
   [500, InternalServerError],
   [502, InternalServerError],
@@ -104,13 +108,23 @@ describe("the error class for each status", () => {
     [599, InternalServerError],
     [402, StabilityApiError],
     [408, StabilityApiError],
-    [409, StabilityApiError],
   ] as const)("errorClassForStatus(%i) is %O", (status, ErrorClass) => {
     expect(errorClassForStatus(status)).toBe(ErrorClass);
   });
 });
 
 describe("the error body", () => {
+  it("types only name and message as always present, as isApiErrorBody checks", async () => {
+    // Compiles only while id, temporary, timeout and fault are optional in ApiErrorBody.
+    const minimal: ApiErrorBody = { name: "conflict", message: "busy" };
+    const stability = await clientFor(json(409, minimal));
+
+    const error = (await rejection(stability.balance())) as StabilityApiError;
+
+    expect(error.body).toEqual(minimal);
+    expect(error.message).toBe("GET /v1alpha/user/balance: 409 conflict: busy");
+  });
+
   it("keeps an HTML proxy page as text", async () => {
     const page = "<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>";
     const stability = await clientFor(text(502, page));
@@ -212,8 +226,9 @@ describe("when no response comes", () => {
     expect(error.name).toBe("StabilityConnectionError");
     expect(error.cause).toBeInstanceOf(Error);
     expect(inspect(error.cause, { depth: Infinity })).toContain("ECONNREFUSED");
-    expect(error.message).toContain("GET /v1alpha/user/balance");
-    expect(error.message).toContain("ECONNREFUSED");
+    expect(error.message).toBe(
+      `GET /v1alpha/user/balance: connection to ${new URL(url).host} failed (ECONNREFUSED)`,
+    );
     for (const output of [error.message, JSON.stringify(error), inspect(error)])
       expect(output).not.toContain(KEY);
   });

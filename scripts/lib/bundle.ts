@@ -7,6 +7,7 @@
 //   validate.js  the response validator (with the generated Ajv code), imported only when
 //                `validateResponses` is on;
 //   log.js       log formatting, imported only when there is something to log;
+//   failure.js   redaction, redirects and error bodies, imported on the first failure or redirect;
 //   testing.js   the testing kit (`stability-user-client/testing`), never imported by the library;
 //   cli.js       the Node-only CLI, which imports the library from index.js.
 import { readFileSync } from "node:fs";
@@ -65,7 +66,14 @@ const keepSeparate = (paths: Record<string, string>, dynamicOnly = false): Plugi
 });
 
 /** The files bundleSrc writes, relative to its output directory. */
-export const BUNDLES = ["index.js", "validate.js", "log.js", "testing.js", "cli.js"] as const;
+export const BUNDLES = [
+  "index.js",
+  "validate.js",
+  "log.js",
+  "failure.js",
+  "testing.js",
+  "cli.js",
+] as const;
 
 /** Bundles src/ into `outDir` (ESM, source maps); see the top of this file for the layout. */
 export async function bundleSrc(outDir: string): Promise<void> {
@@ -90,12 +98,19 @@ export async function bundleSrc(outDir: string): Promise<void> {
     platform: "neutral",
     plugins: [
       version,
-      keepSeparate({ "./validate.js": "./validate.js", "./log.js": "./log.js" }, true),
+      keepSeparate(
+        {
+          "./validate.js": "./validate.js",
+          "./log.js": "./log.js",
+          "./failure.js": "./failure.js",
+        },
+        true,
+      ),
     ],
   });
-  // The lazily imported modules import only types from the rest of src/, so each bundles alone;
-  // so does the testing kit, which shares no code the library would need to keep single.
-  for (const alone of ["validate", "log", "testing"]) {
+  // The lazily imported modules use no class from the rest of src/, so each bundles alone; so
+  // does the testing kit, which shares no code the library would need to keep single.
+  for (const alone of ["validate", "log", "failure", "testing"]) {
     await build({
       ...common,
       entryPoints: [`src/${alone}.ts`],

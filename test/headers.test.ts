@@ -1,0 +1,77 @@
+// Header merging: client-level and per-call headers merge case-insensitively, the per-call value
+// (and the organization option above all) wins, and Authorization is always the client's own.
+import { describe, expect, it } from "vitest";
+import { clientFor, json, serverPerTest } from "./helpers/server.ts";
+
+const apiKey = "sk-headers-test-key-0123456789";
+const serve = serverPerTest();
+
+describe("header merging, on the wire", () => {
+  it("sends one Organization, the call's, over a client-level header of any case", async () => {
+    const server = await serve(json(200, { credits: 1 }));
+    for (const name of ["organization", "ORGANIZATION", "Organization"]) {
+      const client = clientFor(server, { apiKey, headers: { [name]: "org-A" } });
+      await client.balance({ organization: "org-B" });
+      await client.balance();
+    }
+    expect(server.received.map((r) => r.headers.organization)).toEqual([
+      "org-B",
+      "org-A",
+      "org-B",
+      "org-A",
+      "org-B",
+      "org-A",
+    ]);
+  });
+
+  it("sends per-call headers beside the client's, the call's value winning whatever its case", async () => {
+    const server = await serve(json(200, { credits: 1 }));
+    const client = clientFor(server, {
+      apiKey,
+      headers: { "X-Trace": "client", "X-Client-Only": "1" },
+    });
+    await client.balance({ headers: { "x-trace": "call", "X-Call-Only": "2" } });
+    await client.account({ headers: { "X-TRACE": "call-2" } });
+    await client.balance();
+    expect(
+      server.received.map((r) => [
+        r.headers["x-trace"],
+        r.headers["x-client-only"],
+        r.headers["x-call-only"],
+      ]),
+    ).toEqual([
+      ["call", "1", "2"],
+      ["call-2", "1", undefined],
+      ["client", "1", undefined],
+    ]);
+  });
+
+  it("never lets a per-call header replace Authorization, and lets organization win over a per-call header", async () => {
+    const server = await serve(json(200, { credits: 1 }));
+    const client = clientFor(server, { apiKey, apiKeyPrefix: "Bearer" });
+    await client.balance({
+      organization: "org-option",
+      headers: { authorization: "Bearer sk-other", AUTHORIZATION: "x", organization: "org-header" },
+    });
+    await client.balance({ headers: { Organization: "org-header" } });
+    expect(server.received.map((r) => [r.headers.authorization, r.headers.organization])).toEqual([
+      [`Bearer ${apiKey}`, "org-option"],
+      [`Bearer ${apiKey}`, "org-header"],
+    ]);
+  });
+
+  it("lets a header replace Accept without sending two values", async () => {
+    const server = await serve(json(200, { credits: 1 }));
+    const client = clientFor(server, { apiKey, headers: { accept: "application/json; q=1" } });
+    await client.balance();
+    await client.balance({ headers: { ACCEPT: "*/*" } });
+    expect(server.received.map((r) => r.headers.accept)).toEqual(["application/json; q=1", "*/*"]);
+  });
+
+  it("sends a client-level header given twice in different cases once, the last one", async () => {
+    const server = await serve(json(200, { credits: 1 }));
+    const client = clientFor(server, { apiKey, headers: { "x-a": "1", "X-A": "2" } });
+    await client.account();
+    expect(server.received[0]?.headers["x-a"]).toBe("2");
+  });
+});

@@ -1,0 +1,115 @@
+// Redirects: loops and long chains end with an error that says so, a redirect never takes the
+// request to plain http:// off loopback, and Authorization stays with the client's own origin.
+import { describe, expect, it } from "vitest";
+import { StabilityResponseError, createStabilityClient } from "../src/index.ts";
+import {
+  clientFor,
+  failure,
+  json,
+  recordingFetch,
+  redirect,
+  serverPerTest,
+  type Behaviour,
+} from "./helpers/server.ts";
+
+const apiKey = "sk-redirects-test-key-0123456789";
+const balancePath = "/v1alpha/user/balance";
+const serve = serverPerTest();
+
+/** Redirects every request to `/hop/<n+1>`: a chain that never ends but never repeats. */
+const chain: Behaviour = (req, res) => {
+  const n = Number(/\/hop\/(\d+)/.exec(req.url ?? "")?.[1] ?? 0);
+  redirect(`/hop/${n + 1}`)(req, res);
+};
+
+describe("redirects", () => {
+  it("ends a redirect loop with an error that says so, without retrying", async () => {
+    const server = await serve(redirect(balancePath));
+    const client = clientFor(server, { apiKey });
+    const error = await failure(client.balance());
+    expect(error.constructor).toBe(StabilityResponseError);
+    expect(error.message).toMatch(/^GET \/v1alpha\/user\/balance: 302 redirect loop/);
+    expect(server.received.length).toBeLessThanOrEqual(2);
+  });
+
+  it("ends a chain of more than 5 redirects with an error that says so, without retrying", async () => {
+    const server = await serve(chain);
+    const client = clientFor(server, { apiKey });
+    const error = await failure(client.balance());
+    expect(error.constructor).toBe(StabilityResponseError);
+    expect(error.message).toMatch(/302 too many redirects \(more than 5\)/);
+    expect(server.received).toHaveLength(6);
+  });
+
+  it("follows a short same-origin chain, keeping Authorization", async () => {
+    const server = await serve(
+      redirect("/hop/1", 301),
+      redirect("/hop/2", 307),
+      json(200, { credits: 5 }),
+    );
+    const client = clientFor(server, { apiKey });
+    await expect(client.balance()).resolves.toEqual({ credits: 5 });
+    expect(server.received.map((r) => r.headers.authorization)).toEqual([apiKey, apiKey, apiKey]);
+  });
+
+  it("refuses a redirect from https to plain http, sending nothing there", async () => {
+    const { fetch, requests } = recordingFetch(
+      () => new Response(null, { status: 302, headers: { location: "http://api.stability.ai/x" } }),
+    );
+    const client = createStabilityClient({ apiKey, fetch, logLevel: "off" });
+    const error = await failure(client.balance());
+    expect(error.constructor).toBe(StabilityResponseError);
+    expect(error.message).toMatch(/302 redirect to plain http:\/\/api\.stability\.ai refused/);
+    expect(requests.map((r) => r.url)).toEqual([`https://api.stability.ai${balancePath}`]);
+  });
+
+  it("refuses a redirect from loopback to plain http elsewhere, on the wire", async () => {
+    const server = await serve(redirect("http://stability.invalid/v1alpha/user/balance"));
+    const client = clientFor(server, { apiKey });
+    const error = await failure(client.balance());
+    expect(error.message).toMatch(/redirect to plain http:\/\/stability\.invalid refused/);
+    expect(server.received).toHaveLength(1);
+  });
+
+  it("refuses a redirect to a scheme other than http(s)", async () => {
+    const server = await serve(redirect("file:///etc/passwd"));
+    const client = clientFor(server, { apiKey });
+    const error = await failure(client.balance());
+    expect(error.constructor).toBe(StabilityResponseError);
+    expect(error.message).toMatch(/302 redirect to file: refused/);
+  });
+
+  it("lets the platform follow a redirect it hides (a browser's opaque redirect)", async () => {
+    const { fetch, requests } = recordingFetch((request) => {
+      if (request.redirect === "follow") return Response.json({ credits: 6 });
+      // What a browser returns for redirect: "manual": status 0, no Location to read.
+      const hidden = new Response(null, { status: 200 });
+      Object.defineProperties(hidden, {
+        type: { value: "opaqueredirect" },
+        status: { value: 0 },
+        ok: { value: false },
+      });
+      return hidden;
+    });
+    const client = createStabilityClient({ apiKey, fetch, logLevel: "off" });
+    await expect(client.balance()).resolves.toEqual({ credits: 6 });
+    expect(requests.map((r) => r.redirect)).toEqual(["manual", "follow"]);
+  });
+
+  it("follows https to plain http on loopback, without Authorization (another origin)", async () => {
+    const { fetch, requests } = recordingFetch((request) =>
+      request.url.startsWith("https:")
+        ? new Response(null, {
+            status: 302,
+            headers: { location: "http://localhost:8080/v1alpha/user/balance" },
+          })
+        : Response.json({ credits: 9 }),
+    );
+    const client = createStabilityClient({ apiKey, fetch, logLevel: "off" });
+    await expect(client.balance()).resolves.toEqual({ credits: 9 });
+    expect(requests.map((r) => [r.url, r.headers.get("authorization")])).toEqual([
+      [`https://api.stability.ai${balancePath}`, apiKey],
+      [`http://localhost:8080${balancePath}`, null],
+    ]);
+  });
+});

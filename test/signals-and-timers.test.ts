@@ -1,0 +1,156 @@
+// Signals, timers and loggers: one AbortSignal may be shared by any number of concurrent calls,
+// `timeoutMs: Infinity` sets up nothing, and a logger that throws never changes a call's result.
+import { getEventListeners } from "node:events";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  InternalServerError,
+  StabilityAbortError,
+  createStabilityClient,
+  type Logger,
+} from "../src/index.ts";
+import { clientFor, delayed, failure, json, serverPerTest } from "./helpers/server.ts";
+
+const apiKey = "sk-signals-test-key";
+const serve = serverPerTest();
+const ok = json(200, { credits: 7 });
+
+const warnings: Error[] = [];
+const onWarning = (warning: Error) => warnings.push(warning);
+process.on("warning", onWarning);
+afterEach(() => {
+  warnings.length = 0;
+});
+
+describe("one signal shared by many calls", () => {
+  it("serves 50 concurrent calls, with retries, without a warning or a listener left behind", async () => {
+    // Half the calls get a 503 first, so 25 calls wait to retry on the one signal at once.
+    let answered = 0;
+    const server = await serve(
+      delayed(20, (req, res) =>
+        (answered++ < 25 ? json(503, {}, { "retry-after-ms": "20" }) : ok)(req, res),
+      ),
+    );
+    const client = clientFor(server, { apiKey, maxRetries: 1 });
+    const controller = new AbortController();
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => client.balance({ signal: controller.signal })),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(50);
+    expect(server.received).toHaveLength(75);
+    // Let a warning emitted on process.nextTick arrive.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(warnings.map((w) => w.name)).not.toContain("MaxListenersExceededWarning");
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
+
+  it("aborts every one of 30 concurrent calls sharing the signal", async () => {
+    const server = await serve(delayed(10_000, ok));
+    const client = clientFor(server, { apiKey, maxRetries: 0 });
+    const controller = new AbortController();
+    const calls = Array.from({ length: 30 }, () =>
+      failure(client.balance({ signal: controller.signal })),
+    );
+    while (server.received.length < 30) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    const errors = await Promise.all(calls);
+    expect(errors.every((error) => error instanceof StabilityAbortError)).toBe(true);
+    expect(warnings.map((w) => w.name)).not.toContain("MaxListenersExceededWarning");
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
+});
+
+describe("timeoutMs: Infinity", () => {
+  /** A fetch that records its init and answers when `release()` is called. */
+  function heldFetch() {
+    const inits: (RequestInit | undefined)[] = [];
+    let release = () => {};
+    const fetch = (_input: RequestInfo | URL, init?: RequestInit) => {
+      inits.push(init);
+      return new Promise<Response>((resolve) => {
+        release = () => resolve(Response.json({ credits: 1 }));
+      });
+    };
+    return { fetch, inits, release: () => release() };
+  }
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+
+  it("creates no timer and no controller: fetch gets no signal, or exactly the caller's", async () => {
+    const held = heldFetch();
+    const client = createStabilityClient({
+      apiKey,
+      fetch: held.fetch,
+      timeoutMs: Infinity,
+      logLevel: "off",
+    });
+    const before = timers();
+    const plain = client.balance();
+    expect(timers()).toBe(before);
+    held.release();
+    await plain;
+    const caller = new AbortController();
+    const signalled = client.balance({ signal: caller.signal });
+    held.release();
+    await signalled;
+    expect(held.inits.map((init) => init?.signal)).toEqual([undefined, caller.signal]);
+  });
+
+  it("whereas a finite timeout does arm one timer and its own signal, so the test above can tell", async () => {
+    const held = heldFetch();
+    const client = createStabilityClient({
+      apiKey,
+      fetch: held.fetch,
+      timeoutMs: 60_000,
+      logLevel: "off",
+    });
+    const before = timers();
+    const call = client.balance();
+    await Promise.resolve();
+    expect(timers()).toBe(before + 1);
+    held.release();
+    await call;
+    expect(held.inits[0]?.signal).toBeInstanceOf(AbortSignal);
+  });
+});
+
+describe("a logger that throws", () => {
+  const throwing = (notes: string[]): Logger => ({
+    error: (message: string) => void notes.push(message),
+    warn: () => {
+      throw new Error("logger down");
+    },
+    info: () => {},
+    debug: () => {
+      throw new Error("logger down");
+    },
+  });
+
+  it("never changes a call's result, and is noted at most once", async () => {
+    const server = await serve(json(503, {}, { "retry-after-ms": "5" }), ok, ok, json(404, {}));
+    const notes: string[] = [];
+    const client = clientFor(server, { apiKey, logLevel: "debug", logger: throwing(notes) });
+    await expect(client.balance()).resolves.toEqual({ credits: 7 });
+    await expect(client.balance()).resolves.toEqual({ credits: 7 });
+    const error = await failure(client.balance());
+    expect(error.constructor).not.toBe(Error);
+    expect(error.message).toMatch(/404/);
+    expect(notes.filter((note) => /logger threw/.test(note)).length).toBeLessThanOrEqual(1);
+  });
+
+  it("does not turn a failure into another failure", async () => {
+    const server = await serve(json(503, {}, { "retry-after-ms": "5" }));
+    const logger: Logger = {
+      error: () => {
+        throw new Error("logger down");
+      },
+      warn: () => {
+        throw new Error("logger down");
+      },
+      info: () => {},
+      debug: () => {},
+    };
+    const client = clientFor(server, { apiKey, logLevel: "warn", logger });
+    const error = await failure(client.balance());
+    expect(error.constructor).toBe(InternalServerError);
+    expect(server.received).toHaveLength(3);
+  });
+});
