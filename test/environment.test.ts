@@ -53,7 +53,7 @@ describe("STABILITY_BASE_URL in the library", () => {
   });
 
   it.each([
-    ["not a URL", "api.stability.ai", /^STABILITY_BASE_URL must be an http\(s\) URL/],
+    ["not a URL", "api.stability.ai", /^STABILITY_BASE_URL must be an absolute http\(s\) URL/],
     ["plain http off loopback", "http://api.example.com", /^STABILITY_BASE_URL is plain http:\/\//],
   ])("refuses %s, naming the variable, before anything is sent", (_, value, message) => {
     process.env.STABILITY_BASE_URL = value;
@@ -101,7 +101,9 @@ describe("STABILITY_BASE_URL in the built CLI (dist/cli.js)", () => {
       STABILITY_BASE_URL: "ftp://example.com",
     });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^stability-user: STABILITY_BASE_URL must be an http\(s\) URL/);
+    expect(run.stderr).toMatch(
+      /^stability-user: STABILITY_BASE_URL must be an absolute http\(s\) URL/,
+    );
   });
 
   it("is shown in --help", async () => {
