@@ -1,15 +1,49 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
+// Files whose tests spawn processes (the CLI, scripts, npm, Prism) or run compilers: most of the
+// suite's CPU. Everything else talks to a local server in-process, often against short timers.
+const PROCESSES = [
+  "test/cli.test.ts",
+  "test/contract.test.ts",
+  "test/demo.test.ts",
+  "test/drift*.test.ts",
+  "test/generate.test.ts",
+  "test/maintainer-loop.test.ts",
+  "test/package.test.ts",
+  "test/vendor.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
     // Vitest's default on a 2-core machine is one worker, which runs the files one after another.
-    // Much of a file's time is waiting (on Prism starting, child processes, retry and timeout
-    // timers), so one more worker than cores keeps both cores busy without starving timing tests.
-    maxWorkers: availableParallelism() + 1,
+    // Much of a file's time is waiting (on Prism, child processes, timers), so one worker per core
+    // keeps both busy; more only load the machine further.
+    maxWorkers: availableParallelism(),
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    // Two groups, one after the other: the in-process files first (with the type tests), so their
+    // timeouts and retry delays run on a machine that no compiler or npm is saturating (and, under
+    // `npm test`, beside lint's last seconds), then the process-heavy files.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "in-process",
+          include: ["test/**/*.test.ts"],
+          exclude: PROCESSES,
+          typecheck: {
+            enabled: true,
+            include: ["test/**/*.test-d.ts"],
+            tsconfig: "./tsconfig.json",
+          },
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: "processes", include: PROCESSES, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
