@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { bundled } from "./helpers/bundle.ts";
+import { bundled } from "../scripts/lib/bundle.ts";
 import { json, startServer, type TestServer } from "./helpers/server.ts";
 
 const fixture = fileURLToPath(new URL("./fixtures/one-call.ts", import.meta.url));

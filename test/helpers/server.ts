@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { afterEach } from "vitest";
-import { bundled } from "./bundle.ts";
+import { bundled } from "../../scripts/lib/bundle.ts";
 import { createStabilityClient, type StabilityClientOptions } from "../../src/index.ts";
 import {
   createServer,
@@ -138,7 +138,7 @@ export interface Run {
 
 /**
  * Runs a TypeScript entry (`src/cli.ts`, `scripts/vendor.ts`) in a child Node, bundled once per
- * worker (test/helpers/bundle.ts; no tsx per child), from the repository root, with exactly `env`
+ * worker (scripts/lib/bundle.ts; no tsx per child), from the repository root, with exactly `env`
  * plus PATH/HOME (so no STABILITY_* leaks in from the shell).
  */
 export async function runTs(

@@ -1,8 +1,9 @@
 // TypeScript entries (src/cli.ts, scripts/*.ts, test fixtures) as plain JavaScript that a child
 // `node` runs directly: tsx costs about 0.35 s of CPU per child (its loader and transforms), a
-// bundle about 0.05 s. esbuild bundles each entry once per worker, with packages left external
-// (resolved from the repository's node_modules, as under tsx) and each module's `import.meta.url`
-// kept as its own source file's URL, so `new URL("../package.json", import.meta.url)` still works.
+// bundle about 0.05 s. The demo and the tests' process runners use it. esbuild bundles each entry
+// once per process, with packages left external (resolved from the repository's node_modules, as
+// under tsx) and each module's `import.meta.url` kept as its own source file's URL, so
+// `new URL("../package.json", import.meta.url)` still works.
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -11,7 +12,7 @@ import { build, type Plugin } from "esbuild";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** Inside the repository, so the bundles' bare imports resolve from its node_modules. */
-const OUT_DIR = path.join(ROOT, "node_modules/.cache/stability-user-client-tests");
+const OUT_DIR = path.join(ROOT, "node_modules/.cache/stability-user-client/bin");
 
 const ownImportMetaUrl: Plugin = {
   name: "own-import-meta-url",
@@ -52,7 +53,7 @@ async function bundle(source: string): Promise<string> {
     logLevel: "silent",
   });
   const code = outputFiles[0]!.contents;
-  // Named by content: workers bundling the same entry at once write the same file, and an edited
+  // Named by content: processes bundling the same entry at once write the same file, and an edited
   // source gets a new one.
   const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
   const name = path.basename(source, ".ts");
