@@ -87,16 +87,25 @@ type RequiredKeys<T> = [T] extends [never]
 type ParamRequired<V extends ApiVersion, N extends OperationName, In extends string> =
   Params<V, N> extends { [K in In]?: infer G } ? RequiredKeys<NonNullable<G>> : never;
 
+// The header names an operation declares; none when the generator writes `header?: never`
+// (whose keyof would be every string).
+type DeclaredHeaders<V extends ApiVersion, N extends OperationName> = [HeaderParams<V, N>] extends [
+  never,
+]
+  ? never
+  : keyof HeaderParams<V, N>;
+
 /**
- * What the facade sends for each operation. A header the spec requires but this list lacks, or
- * any required query, path or cookie parameter, fails the check below.
+ * The headers the facade sends for each operation: `always` on every request, `optional` only when
+ * the caller gives a value. The check below fails when the spec requires a header that is not
+ * `always` sent, or any query, path or cookie parameter, or no longer declares an `optional` one.
  */
 interface Sent {
-  account: { header: "Authorization" | "Accept" };
-  balance: { header: "Authorization" | "Accept" | typeof ORGANIZATION_HEADER };
+  account: { always: "Authorization" | "Accept"; optional: never };
+  balance: { always: "Authorization" | "Accept"; optional: typeof ORGANIZATION_HEADER };
 }
 
-/** The `Organization` header, by the name the spec gives it in every version. */
+/** The `Organization` header, by the name the spec gives it (each version's check below confirms it). */
 export const ORGANIZATION_HEADER = "Organization" satisfies keyof HeaderParams<
   ApiVersion,
   "balance"
@@ -107,11 +116,13 @@ type Check<V extends ApiVersion, N extends OperationName> = [Operation<V, N>] ex
   ? `the spec has no ${Method<N>} ${OperationPath<V, N>}`
   : [Body<V, N>] extends [never]
     ? `${Method<N>} ${OperationPath<V, N>} has no 200 application/json body`
-    : [Exclude<ParamRequired<V, N, "header">, Sent[N]["header"]>] extends [never]
+    : [Exclude<ParamRequired<V, N, "header">, Sent[N]["always"]>] extends [never]
       ? [ParamRequired<V, N, "query" | "path" | "cookie">] extends [never]
-        ? true
+        ? [Exclude<Sent[N]["optional"], DeclaredHeaders<V, N>>] extends [never]
+          ? true
+          : `${Method<N>} ${OperationPath<V, N>} does not declare header ${Exclude<Sent[N]["optional"], DeclaredHeaders<V, N>> & string}, which the client sends`
         : `${Method<N>} ${OperationPath<V, N>} requires a query, path or cookie parameter the client does not send`
-      : `${Method<N>} ${OperationPath<V, N>} requires header ${Exclude<ParamRequired<V, N, "header">, Sent[N]["header"]> & string}, which the client does not send`;
+      : `${Method<N>} ${OperationPath<V, N>} requires header ${Exclude<ParamRequired<V, N, "header">, Sent[N]["always"]> & string}, which the client does not send on every request`;
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
@@ -127,8 +138,8 @@ type Verdicts = {
 }[OperationName];
 type Assert<T extends true> = T;
 // When the vendored spec breaks the client, this line fails to compile and the error names what
-// broke: "Type '"GET /v1/user/balance requires header X-Client, which the client does not send"'
-// does not satisfy the constraint 'true'."
+// broke: "Type '"GET /v1/user/balance requires header X-Client, which the client does not send on
+// every request"' does not satisfy the constraint 'true'."
 export type _SpecBindingHolds = Assert<
   [Exclude<Verdicts, true>] extends [never] ? true : Exclude<Verdicts, true>
 >;

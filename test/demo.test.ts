@@ -1,5 +1,5 @@
-// `npm run demo`, the README's first command after install: both CLI commands against a Prism
-// mock, and the mock gone afterwards.
+// `npm run demo`, the README's first command after install: both CLI commands against a Prism mock
+// of each API version's vendored spec, and the mocks gone afterwards.
 import { spawn, spawnSync } from "node:child_process";
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
@@ -31,21 +31,34 @@ function listening(port: number): Promise<boolean> {
 
 // Generous: Prism takes a few seconds to start, more on a busy machine.
 describe("npm run demo", { timeout: 120_000 }, () => {
-  it("prints both commands' output and leaves no Prism process behind", async () => {
+  it("shows both commands on both API versions and leaves no Prism process behind", async () => {
     const run = await npmRunDemo();
     expect(run.stderr).not.toMatch(/exited with|Error/);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("$ stability-user account");
-    expect(run.stdout).toMatch(/email:\s+example@stability\.ai/);
-    expect(run.stdout).toMatch(/org-123456\s+My Organization\s+MEMBER/);
-    expect(run.stdout).toContain("$ stability-user balance --organization org-123456");
-    expect(run.stdout).toMatch(/credits: 0\.2944737146168059 \(organization org-123456\)/);
-    expect(run.stdout).toContain("demo: stopped the mock");
+    // Each version's section: its mock, then its commands and what they printed.
+    const [, v1alpha = "", v1 = ""] = run.stdout.split(/^demo: (?=v1alpha: |v1: )/m);
+    expect(v1alpha).toMatch(/^v1alpha: mock of openapi\/v1alpha\.openapi\.json listening on /);
+    expect(v1alpha).toContain("$ stability-user account\n");
+    expect(v1alpha).toMatch(/email:\s+example@stability\.ai/);
+    expect(v1alpha).toMatch(/org-123456\s+My Organization\s+MEMBER/);
+    expect(v1alpha).toContain("$ stability-user balance --organization org-123456\n");
+    expect(v1alpha).toMatch(/credits: 0\.2944737146168059 \(organization org-123456\)/);
+    // v1's examples differ from v1alpha's, so these lines can only come from the v1 mock.
+    expect(v1).toMatch(/^v1: mock of openapi\/v1\.openapi\.json listening on /);
+    expect(v1).toContain("$ stability-user account --api-version v1\n");
+    expect(v1).toMatch(/org-5678\s+Another Organization\s+MEMBER\s+yes/);
+    expect(v1).toContain("$ stability-user balance --api-version v1 --organization org-123456\n");
+    expect(v1).toMatch(/credits: 0\.6336833840314097 \(organization org-123456\)/);
+    expect(run.stdout).toContain("demo: stopped the mocks");
 
-    const port = Number(/mock listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(run.stdout)?.[1]);
-    expect(port).toBeGreaterThan(0);
-    expect(await listening(port)).toBe(false);
-    const prism = spawnSync("pgrep", ["-f", `prism-cli/dist/index.js mock .*-p ${port} `]);
-    expect(prism.stdout.toString()).toBe("");
+    const ports = [...run.stdout.matchAll(/listening on http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(ports).toHaveLength(2);
+    for (const port of ports) {
+      expect(await listening(port)).toBe(false);
+      const prism = spawnSync("pgrep", ["-f", `prism-cli/dist/index.js mock .*-p ${port} `]);
+      expect(prism.stdout.toString()).toBe("");
+    }
   });
 });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { bundled } from "../scripts/lib/bundle-entry.ts";
 import { json, startServer, type TestServer } from "./helpers/server.ts";
 
 const fixture = fileURLToPath(new URL("./fixtures/one-call.ts", import.meta.url));
@@ -16,7 +17,7 @@ afterEach(async () => {
 describe("process exit", () => {
   it("lets a process whose only call succeeded exit at once, despite a 60 s timeout", async () => {
     server = await startServer(json(200, { credits: 5 }));
-    const proc = spawn(process.execPath, ["--import", "tsx", fixture, server.url], {
+    const proc = spawn(process.execPath, [await bundled(fixture), server.url], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     child = proc;
@@ -32,7 +33,7 @@ describe("process exit", () => {
       killer = setTimeout(() => proc.kill(), 5000);
     });
     proc.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    // Startup time (tsx compiling) varies with load, so the clock starts when the call has answered.
+    // Startup time varies with load, so the clock starts when the call has answered.
     const [code] = (await once(proc, "exit")) as [number | null];
     const lingered = performance.now() - answeredAt;
     clearTimeout(killer);

@@ -1,118 +1,144 @@
-// `npm run generate` as maintainers run it: scripts/generate.ts in a child process. Every write
-// goes to a temp --out-dir; src/generated/ is only ever read (by --check on the repo).
+// Generation: what `npm run generate` writes, checked in-process through generateVersion() (the
+// function scripts/generate.ts calls once per version) for both API versions. Every write goes to
+// a temp dir; src/generated/ is only ever read. The last block runs scripts/generate.ts itself, for
+// what only the command does: --check, --api-version, one line per file, exit codes.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runTs, type Run } from "./helpers/server.ts";
+import { generateVersion } from "../scripts/lib/generate.ts";
+import { API_VERSIONS, type ApiVersion } from "../src/index.ts";
+import { operationsOf } from "../src/operations.ts";
+import { runTs } from "./helpers/server.ts";
 
-const SPEC = "openapi/v1alpha.openapi.json";
-const TYPES = "v1alpha.ts";
-const VALIDATORS = "v1alpha.validators.ts";
-const SPEC_BYTES = readFileSync(new URL(`../${SPEC}`, import.meta.url));
-
-const generate = (...args: string[]) => runTs("scripts/generate.ts", args);
+const ROOT = new URL("..", import.meta.url);
+const specOf = (version: ApiVersion) => `openapi/${version}.openapi.json`;
+const specBytes = (version: ApiVersion) => readFileSync(new URL(specOf(version), ROOT));
+const committed = (file: string) => readFileSync(new URL(file, ROOT), "utf8");
 
 let dir: string;
-let first: string;
-let second: string;
-let runs: Run[];
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "generate-test-"));
-  [first, second] = [path.join(dir, "first"), path.join(dir, "second")];
-  // Two independent runs from the committed spec; most tests read the first one's output.
-  runs = await Promise.all([generate("--out-dir", first), generate("--out-dir", second)]);
-}, 120_000);
+});
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-// Generous: openapi-typescript costs ~3 s of CPU per run, and the machine is shared.
-describe.concurrent("npm run generate", { timeout: 90_000 }, () => {
-  it("writes the types and the validators, one line per file", () => {
-    for (const run of runs) {
-      expect(run.stderr).toBe("");
-      expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(new RegExp(`wrote .*${TYPES}`));
-      expect(run.stdout).toMatch(new RegExp(`wrote .*${VALIDATORS}`));
-    }
+describe.for(API_VERSIONS)("generating %s", (version) => {
+  const TYPES = `src/generated/${version}.ts`;
+  const VALIDATORS = `src/generated/${version}.validators.ts`;
+  let outputs: Map<string, string>;
+  beforeAll(async () => {
+    outputs = new Map(await generateVersion(version));
   });
 
-  it("is deterministic: two runs write identical bytes", async () => {
-    expect((await readdir(first)).sort()).toEqual(["v1.ts", "v1.validators.ts", TYPES, VALIDATORS]);
-    for (const file of [TYPES, VALIDATORS]) {
-      const [a, b] = await Promise.all([
-        readFile(path.join(first, file)),
-        readFile(path.join(second, file)),
-      ]);
-      expect(a.equals(b), file).toBe(true);
-    }
+  it("gives the types and the validators, and exactly the committed bytes", () => {
+    expect([...outputs.keys()]).toEqual([TYPES, VALIDATORS]);
+    // What `npm run generate -- --check` compares; a mismatch names the file.
+    for (const [file, content] of outputs) expect(content === committed(file), file).toBe(true);
   });
 
-  it("starts each file with a DO NOT EDIT banner naming the spec and its sha256", async () => {
-    const sha256 = createHash("sha256").update(SPEC_BYTES).digest("hex");
-    for (const file of [TYPES, VALIDATORS]) {
-      const head = (await readFile(path.join(first, file), "utf8")).split("\n").slice(0, 3);
+  it("is deterministic: a second run gives identical output", async () => {
+    expect(new Map(await generateVersion(version))).toEqual(outputs);
+  });
+
+  it("starts each file with a DO NOT EDIT banner naming the spec and its sha256", () => {
+    const sha256 = createHash("sha256").update(specBytes(version)).digest("hex");
+    for (const content of outputs.values()) {
+      const head = content.split("\n").slice(0, 3);
       expect(head[0]).toMatch(/^\/\/ DO NOT EDIT\./);
-      expect(head[1]).toBe(`// Source: ${SPEC} (sha256 ${sha256})`);
+      expect(head[1]).toBe(`// Source: ${specOf(version)} (sha256 ${sha256})`);
     }
   });
 
-  it("emits path-typed paths, components and operations for both operations", async () => {
-    const types = await readFile(path.join(first, TYPES), "utf8");
+  it("emits path-typed paths, components and operations for both operations", () => {
+    const types = outputs.get(TYPES)!;
     expect(types).toMatch(/^export interface paths \{/m);
     expect(types).toMatch(/^export interface components \{/m);
     expect(types).toMatch(/^export interface operations \{/m);
-    expect(types).toContain('"/v1alpha/user/account": {');
-    expect(types).toContain('"/v1alpha/user/balance": {');
+    expect(types).toContain(`"/${version}/user/account": {`);
+    expect(types).toContain(`"/${version}/user/balance": {`);
     expect(types).toMatch(/OrganizationMembership: \{/);
   });
 
-  it("--check passes on the committed repository", async () => {
-    const run = await generate("--check");
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    for (const file of ["v1alpha.ts", "v1alpha.validators.ts", "v1.ts", "v1.validators.ts"])
-      expect(run.stdout).toContain(`src/generated/${file} up to date`);
-  });
-
-  it("--check fails and names the stale file when an output file was edited", async () => {
-    const stale = path.join(dir, "stale");
-    await cp(first, stale, { recursive: true });
-    const file = path.join(stale, VALIDATORS);
-    await writeFile(file, `${await readFile(file, "utf8")}// hand edit\n`);
-    const run = await generate("--check", "--out-dir", stale);
-    expect(run.code).not.toBe(0);
-    expect(run.stderr.trimEnd().split("\n")).toEqual([
-      expect.stringContaining(`stale ${path.join(stale, VALIDATORS)};`),
-    ]);
-    expect(run.stderr).not.toContain(TYPES);
-    // --check compares only: the edited file is still there as edited.
-    expect(await readFile(file, "utf8")).toMatch(/\/\/ hand edit\n$/);
+  it("exports one validator per operation, keyed like operationKey()", () => {
+    const validators = outputs.get(VALIDATORS)!;
+    for (const { key } of operationsOf(version))
+      expect(validators).toMatch(new RegExp(`^  ${JSON.stringify(key)}: validate\\d+,$`, "m"));
   });
 
   it("changes the generated type when the spec gains a property", async () => {
-    const spec = JSON.parse(SPEC_BYTES.toString("utf8")) as {
+    const spec = JSON.parse(specBytes(version).toString("utf8")) as {
       components: { schemas: { BalanceResponseBody: { properties: Record<string, unknown> } } };
     };
     spec.components.schemas.BalanceResponseBody.properties.currency = {
       type: "string",
       description: "The currency of the balance",
     };
-    const grown = path.join(dir, "with-currency.openapi.json");
+    const grown = path.join(dir, `${version}-with-currency.openapi.json`);
     await writeFile(grown, JSON.stringify(spec, null, 2));
-    const out = path.join(dir, "with-currency");
-    const run = await generate("--api-version", "v1alpha", "--spec", grown, "--out-dir", out);
-    expect(run.code).toBe(0);
+    const [[file, after]] = (await generateVersion(version, {
+      spec: grown,
+      outDir: path.join(dir, "grown"),
+    })) as [[string, string]];
 
-    const [before, after] = await Promise.all([
-      readFile(path.join(first, TYPES), "utf8"),
-      readFile(path.join(out, TYPES), "utf8"),
-    ]);
-    expect(before).not.toMatch(/currency\?: string;/);
+    expect(file).toBe(path.join(dir, "grown", `${version}.ts`));
+    expect(outputs.get(TYPES)).not.toMatch(/currency\?: string;/);
     expect(after).toMatch(/currency\?: string;/);
     expect(after.split("\n")[1]).toContain(`Source: ${grown} (sha256 `);
+  });
+});
+
+// The command itself. Each run loads openapi-typescript (about a second of CPU), so there are few.
+describe.concurrent("npm run generate (scripts/generate.ts)", () => {
+  const generate = (...args: string[]) => runTs("scripts/generate.ts", args);
+
+  it("with --api-version writes that version's two files, one line each", async () => {
+    const out = path.join(dir, "v1-only");
+    const run = await generate("--api-version", "v1", "--out-dir", out);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout.trimEnd().split("\n")).toEqual([
+      `generate: wrote ${path.join(out, "v1.ts")} (${committed("src/generated/v1.ts").length} bytes)`,
+      expect.stringMatching(/^generate: wrote .*v1\.validators\.ts \(\d+ bytes\)$/),
+    ]);
+    expect((await readdir(out)).sort()).toEqual(["v1.ts", "v1.validators.ts"]);
+    expect(await readFile(path.join(out, "v1.ts"), "utf8")).toBe(committed("src/generated/v1.ts"));
+  });
+
+  it("--check passes on up-to-date files and fails naming the one stale file, changing nothing", async () => {
+    const checked = path.join(dir, "checked");
+    await cp(new URL("src/generated", ROOT), checked, { recursive: true });
+    const fresh = await generate("--check", "--out-dir", checked);
+    expect(fresh.stderr).toBe("");
+    expect(fresh.code).toBe(0);
+    for (const version of API_VERSIONS)
+      for (const file of [`${version}.ts`, `${version}.validators.ts`])
+        expect(fresh.stdout).toContain(`${path.join(checked, file)} up to date`);
+
+    const stale = path.join(checked, "v1alpha.validators.ts");
+    await writeFile(stale, `${await readFile(stale, "utf8")}// hand edit\n`);
+    const run = await generate("--check", "--out-dir", checked);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toContain(`${stale} STALE`);
+    expect(run.stderr.trimEnd().split("\n")).toEqual([
+      expect.stringContaining(`generate --check: stale ${stale};`),
+    ]);
+    // --check compares only: the edited file is still there as edited, and nothing was added.
+    expect(await readFile(stale, "utf8")).toMatch(/\/\/ hand edit\n$/);
+    expect((await readdir(checked)).sort()).toEqual(
+      (await readdir(new URL("src/generated", ROOT))).sort(),
+    );
+  });
+
+  it("refuses --spec without --api-version (exit 2), writing nothing", async () => {
+    const out = path.join(dir, "refused");
+    await mkdir(out);
+    const run = await generate("--spec", specOf("v1"), "--out-dir", out);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^generate: --spec needs --api-version/);
+    expect(await readdir(out)).toEqual([]);
   });
 });

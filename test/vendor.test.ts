@@ -1,11 +1,16 @@
-// `npm run vendor` as maintainers run it: scripts/vendor.ts in a child process, reading fixtures
-// that each test derives from the committed vendored spec by a named mutation, writing to a temp dir.
+// Vendoring: what `npm run vendor` writes, checked in-process through vendorVersion() (the function
+// scripts/vendor.ts calls once per version) for both API versions, reading fixtures that each test
+// derives from the committed vendored spec by a named mutation and writing to a temp dir. The last
+// block runs scripts/vendor.ts itself, for what only the command does: flags, exit codes, one line.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UpstreamError } from "../scripts/lib/upstream.ts";
+import { vendorVersion } from "../scripts/lib/vendor.ts";
+import { API_VERSIONS, type ApiVersion } from "../src/index.ts";
 import {
   closedPort,
   json,
@@ -29,32 +34,29 @@ interface Doc {
   [key: string]: unknown;
 }
 
-const COMMITTED = JSON.parse(
-  readFileSync(new URL("../openapi/v1alpha.openapi.json", import.meta.url), "utf8"),
-) as Doc;
-const ACCOUNT = "/v1alpha/user/account";
-const BALANCE = "/v1alpha/user/balance";
+const committed = (version: ApiVersion) =>
+  JSON.parse(
+    readFileSync(new URL(`../openapi/${version}.openapi.json`, import.meta.url), "utf8"),
+  ) as Doc;
 const CODE_SAMPLES = [{ lang: "Shell", label: "cURL", source: "curl https://api.stability.ai" }];
+const withoutProvenance = ({ "x-provenance": _provenance, ...doc }: Doc) => doc;
 
 /** The committed subset without its provenance: what any good upstream must vendor back to. */
-function vendoredSubset(): Doc {
-  const { "x-provenance": _provenance, ...doc } = structuredClone(COMMITTED);
-  return doc;
-}
+const vendoredSubset = (version: ApiVersion) => withoutProvenance(committed(version));
 
 /**
  * The vendored subset grown back into something upstream-like: code samples on a kept operation,
  * plus an unrelated operation with its own tag, security scheme, component chain and code
  * samples, and a component nobody references. Vendoring must strip all of that again.
  */
-function upstreamLike(): Doc {
-  const doc = vendoredSubset();
-  doc.paths[ACCOUNT]!.get!["x-codeSamples"] = CODE_SAMPLES;
-  doc.tags.push({ name: "v1alpha/engines", description: "Engines" });
-  doc.paths["/v1alpha/engines/list"] = {
+function upstreamLike(version: ApiVersion): Doc {
+  const doc = vendoredSubset(version);
+  doc.paths[`/${version}/user/account`]!.get!["x-codeSamples"] = CODE_SAMPLES;
+  doc.tags.push({ name: `${version}/engines`, description: "Engines" });
+  doc.paths[`/${version}/engines/list`] = {
     get: {
-      operationId: "v1alpha/engines#list",
-      tags: ["v1alpha/engines"],
+      operationId: `${version}/engines#list`,
+      tags: [`${version}/engines`],
       security: [{ bearer_for_engines: [] }],
       responses: {
         "200": {
@@ -79,12 +81,12 @@ function upstreamLike(): Doc {
   return doc;
 }
 
-/** Upstream's own layout: the server URL carries /v1alpha and the paths are relative to it. */
-function basePathUpstream(): Doc {
-  const doc = upstreamLike();
-  doc.servers = [{ url: "https://api.stability.ai/v1alpha" }];
+/** Upstream's own layout: the server URL carries the version and the paths are relative to it. */
+function basePathUpstream(version: ApiVersion): Doc {
+  const doc = upstreamLike(version);
+  doc.servers = [{ url: `https://api.stability.ai/${version}` }];
   doc.paths = Object.fromEntries(
-    Object.entries(doc.paths).map(([p, item]) => [p.replace(/^\/v1alpha/, ""), item]),
+    Object.entries(doc.paths).map(([p, item]) => [p.slice(version.length + 1), item]),
   );
   return doc;
 }
@@ -108,108 +110,116 @@ async function writeFixture(where: string, name: string, content: string | Doc):
   return file;
 }
 
-const vendor = (upstream: string, out: string) =>
-  runTs("scripts/vendor.ts", ["--upstream", upstream, "--out", out]);
-
 const readJson = async (file: string) => JSON.parse(await readFile(file, "utf8")) as Doc;
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
-const withoutProvenance = ({ "x-provenance": _provenance, ...doc }: Doc) => doc;
 
-// Generous: each case spawns tsx children, and the machine is shared with other suites.
-describe.concurrent("npm run vendor", { timeout: 90_000 }, () => {
-  it("keeps exactly the two operations, what they use, and no code samples", async () => {
-    const where = await caseDir();
-    const upstream = await writeFixture(where, "upstream.json", upstreamLike());
-    const out = path.join(where, "out.json");
-    const run = await vendor(upstream, out);
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    const doc = await readJson(out);
+/** The one-line reason vendorVersion() refuses with (the command prints it after `vendor: `). */
+async function refusal(call: Promise<unknown>): Promise<string> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof UpstreamError))
+    throw new Error(`expected an UpstreamError, got ${String(error)}`);
+  expect(error.message).not.toContain("\n");
+  return error.message;
+}
 
-    expect(Object.keys(doc.paths)).toEqual([ACCOUNT, BALANCE]);
-    expect(Object.keys(doc.paths[ACCOUNT]!)).toEqual(["get"]);
-    expect(Object.keys(doc.paths[BALANCE]!)).toEqual(["get"]);
-    // OrganizationMembership is reachable only through AccountResponseBody.
-    expect(Object.keys(doc.components.schemas).sort()).toEqual([
-      "AccountResponseBody",
-      "BalanceResponseBody",
-      "OrganizationMembership",
-    ]);
-    expect(Object.keys(doc.components.securitySchemes)).toEqual(["api_key_header_Authorization"]);
-    expect(doc.tags.map((t) => t.name)).toEqual(["v1alpha/user"]);
-    expect(doc.openapi).toBe(COMMITTED.openapi);
-    expect(doc.info).toEqual(COMMITTED.info);
-    expect(doc.servers).toEqual([{ url: "https://api.stability.ai" }]);
-    expect(JSON.stringify(doc)).not.toMatch(/x-code-?samples/i);
-    expect(withoutProvenance(doc)).toEqual(vendoredSubset());
-  });
+describe.for(API_VERSIONS)("vendoring %s", (version) => {
+  const ACCOUNT = `/${version}/user/account`;
+  const BALANCE = `/${version}/user/balance`;
+  const vendor = (upstream: string, out: string) => vendorVersion(version, { upstream, out });
 
-  it("records the source as given and the sha256 of the exact upstream bytes", async () => {
-    const where = await caseDir();
-    // Unusual formatting on purpose: the hash is of the bytes, not of the parsed document.
-    const upstream = await writeFixture(
-      where,
-      "upstream.json",
-      `${JSON.stringify(upstreamLike())}\n\n`,
-    );
-    const out = path.join(where, "out.json");
-    expect((await vendor(upstream, out)).code).toBe(0);
-    const { "x-provenance": provenance } = await readJson(out);
-    expect(provenance).toMatchObject({
-      source: upstream,
-      sha256: sha256(await readFile(upstream)),
+  describe.concurrent("writes", () => {
+    it("exactly the two operations, what they use, and no code samples", async () => {
+      const where = await caseDir();
+      const upstream = await writeFixture(where, "upstream.json", upstreamLike(version));
+      const out = path.join(where, "out.json");
+      const result = await vendor(upstream, out);
+      const doc = await readJson(out);
+
+      expect(result).toMatchObject({ out, operations: 2 });
+      expect(Object.keys(doc.paths)).toEqual([ACCOUNT, BALANCE]);
+      expect(Object.keys(doc.paths[ACCOUNT]!)).toEqual(["get"]);
+      expect(Object.keys(doc.paths[BALANCE]!)).toEqual(["get"]);
+      const expected = committed(version);
+      // OrganizationMembership is reachable only through AccountResponseBody.
+      expect(Object.keys(doc.components.schemas).sort()).toEqual(
+        Object.keys(expected.components.schemas).sort(),
+      );
+      expect(Object.keys(doc.components.schemas)).toContain("OrganizationMembership");
+      expect(Object.keys(doc.components.securitySchemes)).toEqual(
+        Object.keys(expected.components.securitySchemes),
+      );
+      expect(doc.tags.map((t) => t.name)).toEqual([`${version}/user`]);
+      expect(doc.openapi).toBe(expected.openapi);
+      expect(doc.info).toEqual(expected.info);
+      expect(doc.servers).toEqual([{ url: "https://api.stability.ai" }]);
+      expect(JSON.stringify(doc)).not.toMatch(/x-code-?samples/i);
+      expect(withoutProvenance(doc)).toEqual(vendoredSubset(version));
+    });
+
+    it("the source as given and the sha256 of the exact upstream bytes", async () => {
+      const where = await caseDir();
+      // Unusual formatting on purpose: the hash is of the bytes, not of the parsed document.
+      const upstream = await writeFixture(
+        where,
+        "upstream.json",
+        `${JSON.stringify(upstreamLike(version))}\n\n`,
+      );
+      const out = path.join(where, "out.json");
+      await vendor(upstream, out);
+      const { "x-provenance": provenance } = await readJson(out);
+      expect(provenance).toMatchObject({
+        source: upstream,
+        sha256: sha256(await readFile(upstream)),
+      });
+    });
+
+    it("identical bytes when vendoring the same upstream twice", async () => {
+      const where = await caseDir();
+      const upstream = await writeFixture(where, "upstream.json", upstreamLike(version));
+      const [a, b] = [path.join(where, "a.json"), path.join(where, "b.json")];
+      await Promise.all([vendor(upstream, a), vendor(upstream, b)]);
+      expect((await readFile(a)).equals(await readFile(b))).toBe(true);
+    });
+
+    it("the same paths and components when vendoring its own output", async () => {
+      const where = await caseDir();
+      const upstream = await writeFixture(where, "upstream.json", upstreamLike(version));
+      const [first, second] = [path.join(where, "first.json"), path.join(where, "second.json")];
+      await vendor(upstream, first);
+      await vendor(first, second);
+      const [a, b] = [await readJson(first), await readJson(second)];
+      expect(withoutProvenance(b)).toEqual(withoutProvenance(a));
+      expect(b["x-provenance"]?.sha256).toBe(sha256(await readFile(first)));
+    });
+
+    it("the same subset when the server URL carries the version (upstream's layout)", async () => {
+      const where = await caseDir();
+      const upstream = await writeFixture(where, "upstream.json", basePathUpstream(version));
+      const out = path.join(where, "out.json");
+      await vendor(upstream, out);
+      const doc = await readJson(out);
+      expect(doc.servers).toEqual([{ url: "https://api.stability.ai" }]);
+      expect(Object.keys(doc.paths)).toEqual([ACCOUNT, BALANCE]);
+      expect(withoutProvenance(doc)).toEqual(vendoredSubset(version));
+    });
+
+    it("an upstream served over HTTP, recording the URL", async () => {
+      const server = await startServer(json(200, basePathUpstream(version)));
+      const where = await caseDir();
+      const out = path.join(where, "out.json");
+      const url = `${server.url}/spec/${version}.json`;
+      await vendor(url, out).finally(() => server.close());
+      expect(server.received).toMatchObject([{ method: "GET", path: `/spec/${version}.json` }]);
+      const doc = await readJson(out);
+      expect(doc["x-provenance"]?.source).toBe(url);
+      expect(withoutProvenance(doc)).toEqual(vendoredSubset(version));
     });
   });
 
-  it("writes identical bytes when vendoring the same upstream twice", async () => {
-    const where = await caseDir();
-    const upstream = await writeFixture(where, "upstream.json", upstreamLike());
-    const [a, b] = [path.join(where, "a.json"), path.join(where, "b.json")];
-    const runs = await Promise.all([vendor(upstream, a), vendor(upstream, b)]);
-    expect(runs.map((r) => r.code)).toEqual([0, 0]);
-    expect((await readFile(a)).equals(await readFile(b))).toBe(true);
-  });
-
-  it("reproduces the same paths and components when vendoring its own output", async () => {
-    const where = await caseDir();
-    const upstream = await writeFixture(where, "upstream.json", upstreamLike());
-    const [first, second] = [path.join(where, "first.json"), path.join(where, "second.json")];
-    expect((await vendor(upstream, first)).code).toBe(0);
-    expect((await vendor(first, second)).code).toBe(0);
-    const [a, b] = [await readJson(first), await readJson(second)];
-    expect(withoutProvenance(b)).toEqual(withoutProvenance(a));
-    expect(b["x-provenance"]?.sha256).toBe(sha256(await readFile(first)));
-  });
-
-  it("matches operations by full URL path when the server URL carries the base path", async () => {
-    const where = await caseDir();
-    const upstream = await writeFixture(where, "upstream.json", basePathUpstream());
-    const out = path.join(where, "out.json");
-    const run = await vendor(upstream, out);
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    const doc = await readJson(out);
-    expect(doc.servers).toEqual([{ url: "https://api.stability.ai" }]);
-    expect(Object.keys(doc.paths)).toEqual([ACCOUNT, BALANCE]);
-    expect(withoutProvenance(doc)).toEqual(vendoredSubset());
-  });
-
-  it("vendors an upstream served over HTTP, recording the URL", async () => {
-    const server = await startServer(json(200, upstreamLike()));
-    const where = await caseDir();
-    const out = path.join(where, "out.json");
-    const url = `${server.url}/spec/v1alpha.json`;
-    const run = await vendor(url, out);
-    await server.close();
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    expect(server.received).toMatchObject([{ method: "GET", path: "/spec/v1alpha.json" }]);
-    const doc = await readJson(out);
-    expect(doc["x-provenance"]?.source).toBe(url);
-    expect(withoutProvenance(doc)).toEqual(vendoredSubset());
-  });
-
-  describe("refusals: one line, non-zero exit, nothing written", () => {
+  describe.concurrent("refuses with one line, writing nothing", () => {
     let notFound: TestServer;
     beforeAll(async () => {
       notFound = await startServer(text(404, "<h1>Not Found</h1>"));
@@ -229,13 +239,13 @@ describe.concurrent("npm run vendor", { timeout: 90_000 }, () => {
       {
         name: "invalid JSON",
         upstream: (where) =>
-          writeFixture(where, "broken.json", JSON.stringify(upstreamLike()).slice(0, 500)),
+          writeFixture(where, "broken.json", JSON.stringify(upstreamLike(version)).slice(0, 500)),
         says: /broken\.json: not valid JSON/,
       },
       {
         name: "a Swagger 2.0 document",
         upstream: (where) => {
-          const { openapi: _openapi, ...rest } = upstreamLike();
+          const { openapi: _openapi, ...rest } = upstreamLike(version);
           return writeFixture(where, "swagger.json", { swagger: "2.0", ...rest });
         },
         says: /not an OpenAPI 3\.x document \(swagger 2\.0\)/,
@@ -243,11 +253,11 @@ describe.concurrent("npm run vendor", { timeout: 90_000 }, () => {
       {
         name: "an upstream without the balance operation",
         upstream: (where) => {
-          const doc = upstreamLike();
+          const doc = upstreamLike(version);
           delete doc.paths[BALANCE];
           return writeFixture(where, "no-balance.json", doc);
         },
-        says: /operation missing: GET \/v1alpha\/user\/balance$/m,
+        says: new RegExp(`operation missing: GET /${version}/user/balance$`),
       },
       {
         name: "an HTTP upstream answering 404",
@@ -261,47 +271,110 @@ describe.concurrent("npm run vendor", { timeout: 90_000 }, () => {
       },
     ];
 
-    const expectOneLineRefusal = (run: Run, says: RegExp) => {
-      expect(run.code).not.toBe(0);
-      expect(run.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(says)]);
-      expect(run.stderr).toMatch(/^vendor: /);
-    };
-
     for (const { name, upstream, says } of refusals) {
-      it(`refuses ${name}, writing nothing`, async () => {
+      it(name, async () => {
         const where = await caseDir();
         const source = await upstream(where);
         const before = await readdir(where);
         const out = path.join(where, "out.json");
-        expectOneLineRefusal(await vendor(source, out), says);
+        expect(await refusal(vendor(source, out))).toMatch(says);
         expect(existsSync(out)).toBe(false);
         // No temp file left beside the target either.
         expect(await readdir(where)).toEqual(before);
       });
     }
 
-    it("refuses an --out in a directory that does not exist, with one line", async () => {
+    it("an out file in a directory that does not exist", async () => {
       const where = await caseDir();
-      const source = await writeFixture(where, "upstream.json", upstreamLike());
+      const source = await writeFixture(where, "upstream.json", upstreamLike(version));
       const out = path.join(where, "missing-dir", "out.json");
-      expectOneLineRefusal(await vendor(source, out), /cannot write .*out\.json \(ENOENT\)/);
+      expect(await refusal(vendor(source, out))).toMatch(/cannot write .*out\.json \(ENOENT\)/);
       expect(await readdir(where)).toEqual(["upstream.json"]);
     });
 
-    it("leaves an existing --out file untouched when refusing", async () => {
+    it("and leaves an existing out file untouched", async () => {
       // A missing operation is found last, after reading and parsing: the latest point to refuse.
       const where = await caseDir();
-      const doc = upstreamLike();
+      const doc = upstreamLike(version);
       delete doc.paths[ACCOUNT];
       const source = await writeFixture(where, "no-account.json", doc);
       const out = await writeFixture(where, "out.json", "keep me\n");
       const before = (await readdir(where)).sort();
-      expectOneLineRefusal(
-        await vendor(source, out),
-        /operation missing: GET \/v1alpha\/user\/account$/m,
+      expect(await refusal(vendor(source, out))).toMatch(
+        new RegExp(`operation missing: GET /${version}/user/account$`),
       );
       expect(await readFile(out, "utf8")).toBe("keep me\n");
       expect((await readdir(where)).sort()).toEqual(before);
     });
+  });
+});
+
+// The command itself: flag handling, what it prints, its exit codes.
+describe.concurrent("npm run vendor (scripts/vendor.ts)", () => {
+  const vendorCli = (...args: string[]) => runTs("scripts/vendor.ts", args);
+  const expectOneLineRefusal = (run: Run, says: RegExp) => {
+    expect(run.code).not.toBe(0);
+    expect(run.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(says)]);
+    expect(run.stderr).toMatch(/^vendor: /);
+  };
+
+  it("reads --upstream alone as v1alpha, printing one line per step", async () => {
+    const where = await caseDir();
+    const upstream = await writeFixture(where, "upstream.json", upstreamLike("v1alpha"));
+    const out = path.join(where, "out.json");
+    const run = await vendorCli("--upstream", upstream, "--out", out);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(/^vendor: v1alpha: read .*upstream\.json \(sha256 [0-9a-f]{12}…\)$/),
+      expect.stringMatching(/^vendor: v1alpha: wrote .*out\.json \(2 operations, schemas: /),
+    ]);
+    expect(withoutProvenance(await readJson(out))).toEqual(vendoredSubset("v1alpha"));
+  });
+
+  it("vendors v1 with --api-version v1", async () => {
+    const where = await caseDir();
+    const upstream = await writeFixture(where, "upstream.json", basePathUpstream("v1"));
+    const out = path.join(where, "out.json");
+    const run = await vendorCli("--api-version", "v1", "--upstream", upstream, "--out", out);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^vendor: v1: wrote /m);
+    expect(withoutProvenance(await readJson(out))).toEqual(vendoredSubset("v1"));
+  });
+
+  it("refuses a v1 document given by --upstream alone, pointing to --api-version v1", async () => {
+    const where = await caseDir();
+    const upstream = await writeFixture(where, "upstream.json", basePathUpstream("v1"));
+    const out = path.join(where, "out.json");
+    expectOneLineRefusal(
+      await vendorCli("--upstream", upstream, "--out", out),
+      /operations missing: GET \/v1alpha\/user\/account, GET \/v1alpha\/user\/balance; .*use --api-version v1/,
+    );
+    expect(await readdir(where)).toEqual(["upstream.json"]);
+  });
+
+  it("refuses an unknown --api-version, naming the known ones", async () => {
+    expectOneLineRefusal(
+      await vendorCli("--api-version", "v2", "--upstream", "x.json"),
+      /--api-version must be one of v1alpha, v1, got v2/,
+    );
+  });
+
+  it("refuses --out for every version at once (exit 2), before reading anything", async () => {
+    const run = await vendorCli("--out", path.join(dir, "never.json"));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^vendor: --out needs --api-version/);
+    expect(existsSync(path.join(dir, "never.json"))).toBe(false);
+  });
+
+  it("exits non-zero with one line for an unreadable upstream", async () => {
+    const where = await caseDir();
+    const out = path.join(where, "out.json");
+    expectOneLineRefusal(
+      await vendorCli("--upstream", path.join(where, "missing.json"), "--out", out),
+      /missing\.json: cannot read file \(ENOENT\)/,
+    );
+    expect(await readdir(where)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // Vendoring one API version, as a function: scripts/vendor.ts calls it once per version, and the
 // maintainer-loop tests call it in-process (no tsx child per case).
 import { rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
 import type { ApiVersion } from "../../src/operations.ts";
 import {
   PIPELINE,
@@ -19,16 +20,30 @@ export interface VendorResult {
   schemas: string[];
 }
 
+export interface VendorOptions {
+  /** A file or URL. @default PIPELINE[version].upstream */
+  upstream?: string | undefined;
+  /** Where the subset goes. @default PIPELINE[version].vendored */
+  out?: string | undefined;
+  /**
+   * The repository that relative `upstream` and `out` paths are in (the tests' scratch copies);
+   * provenance records `upstream` as given. @default the working directory
+   */
+  root?: string | undefined;
+}
+
 /**
  * Reads `upstream` (default: the version's upstream URL), extracts the version's subset and writes
  * it with its provenance to `out` (default: the version's file in openapi/), all or nothing.
  */
 export async function vendorVersion(
   version: ApiVersion,
-  { upstream, out }: { upstream?: string | undefined; out?: string | undefined } = {},
+  { upstream = PIPELINE[version].upstream, out, root }: VendorOptions = {},
 ): Promise<VendorResult> {
-  const target = out ?? PIPELINE[version].vendored;
-  const loaded = await loadUpstream(upstream ?? PIPELINE[version].upstream);
+  const inRoot = (file: string) =>
+    root === undefined || /^https?:\/\//i.test(file) ? file : path.resolve(root, file);
+  const target = inRoot(out ?? PIPELINE[version].vendored);
+  const loaded = await loadUpstream(inRoot(upstream));
   const doc = parseDocument(loaded.text, loaded.source);
   const { subset } = await extractClientSubset(doc, {
     version,
@@ -37,7 +52,7 @@ export async function vendorVersion(
   const output = {
     ...subset,
     "x-provenance": {
-      source: loaded.source,
+      source: upstream,
       sha256: loaded.sha256,
       note: "Written by `npm run vendor` (scripts/vendor.ts); do not edit by hand.",
     },
@@ -53,7 +68,7 @@ export async function vendorVersion(
     throw new UpstreamError(`cannot write ${target} (${code})`);
   }
   return {
-    source: loaded.source,
+    source: upstream,
     sha256: loaded.sha256,
     out: target,
     operations: Object.keys(subset.paths as object).length,

@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { afterEach } from "vitest";
+import { bundled } from "../../scripts/lib/bundle-entry.ts";
 import { createStabilityClient, type StabilityClientOptions } from "../../src/index.ts";
 import {
   createServer,
@@ -136,8 +137,9 @@ export interface Run {
 }
 
 /**
- * Runs a TypeScript entry (`src/cli.ts`, `scripts/vendor.ts`) in a child Node with tsx, from the
- * repository root, with exactly `env` plus PATH/HOME (so no STABILITY_* leaks in from the shell).
+ * Runs a TypeScript entry (`src/cli.ts`, `scripts/vendor.ts`) in a child Node, bundled once per
+ * worker (scripts/lib/bundle-entry.ts; no tsx per child), from the repository root, with exactly `env`
+ * plus PATH/HOME (so no STABILITY_* leaks in from the shell).
  */
 export async function runTs(
   file: string,
@@ -145,7 +147,7 @@ export async function runTs(
   env: Record<string, string> = {},
 ): Promise<Run> {
   const root = new URL("../..", import.meta.url);
-  const child = spawn(process.execPath, ["--import", "tsx", file, ...args], {
+  const child = spawn(process.execPath, [await bundled(file), ...args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,270 @@
+// The maintainer's loop, as the README promises it: Stability edits its spec, the maintainer runs
+// `npm run vendor` and `npm run generate`, and the compiler says whether src/ still fits. Each case
+// edits one of Stability's own documents (the in-repo copies), vendors and generates it in-process
+// into a scratch copy of the repository, and compiles that copy's src/ (not the tests).
+import { readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { API_VERSIONS, type ApiVersion } from "../src/index.ts";
+import {
+  OUTPUTS,
+  REPO_ROOT,
+  describeError,
+  scratchRepo,
+  type CompileError,
+  type ScratchRepo,
+} from "./helpers/scratch-repo.ts";
+
+/** Stability's documents the committed files were vendored from (see openapi/upstream/). */
+const UPSTREAM: Record<ApiVersion, string> = {
+  v1alpha: "openapi/upstream/stability-rest-v1alpha.2023-01.openapi.json",
+  v1: "openapi/upstream/stability-rest-v1.2023-03.openapi.json",
+};
+
+type Json = Record<string, unknown>;
+type Parameter = { $ref?: string; name?: string; in?: string; required?: boolean };
+const upstreamOf = (version: ApiVersion): Json =>
+  JSON.parse(readFileSync(new URL(`../${UPSTREAM[version]}`, import.meta.url), "utf8")) as Json;
+
+// Edits find what they change the way a reader of either document would (v1 keeps the paths below
+// a /v1 server URL and the Organization header in components), and throw if it is not there.
+const paths = (doc: Json) => doc.paths as Record<string, Json>;
+const pathKey = (doc: Json, suffix: string) => {
+  const key = Object.keys(paths(doc)).find((p) => p.endsWith(suffix));
+  if (!key) throw new Error(`no path ending in ${suffix}`);
+  return key;
+};
+const balance = (doc: Json) => paths(doc)[pathKey(doc, "/user/balance")]!.get as Json;
+const parameters = (doc: Json) => (balance(doc).parameters ??= []) as Parameter[];
+const resolve = (doc: Json, p: Parameter): Parameter =>
+  p.$ref
+    ? ((doc.components as { parameters: Record<string, Parameter> }).parameters[
+        p.$ref.split("/").pop()!
+      ] ?? {})
+    : p;
+type Schema = { $ref?: string; properties?: Record<string, Json> };
+const schemas = (doc: Json) => (doc.components as { schemas: Record<string, Schema> }).schemas;
+const balanceJson = (doc: Json) =>
+  (balance(doc).responses as Record<string, { content: Record<string, { schema: Schema }> }>)[
+    "200"
+  ]!.content["application/json"]!;
+/** The schema of balance's 200 body, wherever the document keeps it. */
+const balanceBody = (doc: Json): Schema => {
+  const { schema } = balanceJson(doc);
+  return schema.$ref ? schemas(doc)[schema.$ref.split("/").pop()!]! : schema;
+};
+
+type Edit = (doc: Json) => void;
+const EDITS = {
+  requiredHeader: (doc) => {
+    parameters(doc).push({
+      in: "header",
+      name: "Stability-Client-Id",
+      required: true,
+      schema: { type: "string" },
+    } as Parameter);
+  },
+  organizationRemoved: (doc) => {
+    const kept = parameters(doc).filter((p) => resolve(doc, p).name !== "Organization");
+    if (kept.length === parameters(doc).length) throw new Error("no Organization header");
+    balance(doc).parameters = kept;
+  },
+  organizationRequired: (doc) => {
+    const header = parameters(doc).find((p) => resolve(doc, p).name === "Organization");
+    if (!header) throw new Error("no Organization header");
+    resolve(doc, header).required = true;
+  },
+  creditsString: (doc) => {
+    balanceBody(doc).properties!.credits = { type: "string", description: "Credits, as a decimal" };
+  },
+  creditsNullable: (doc) => {
+    balanceBody(doc).properties!.credits!.nullable = true;
+  },
+  balanceMoved: (doc) => {
+    const key = pathKey(doc, "/user/balance");
+    paths(doc)[key.replace(/balance$/, "credits")] = paths(doc)[key]!;
+    delete paths(doc)[key];
+  },
+  optionalHeader: (doc) => {
+    parameters(doc).push({
+      in: "header",
+      name: "Stability-Client-Version",
+      required: false,
+      schema: { type: "string" },
+    } as Parameter);
+  },
+  newProperty: (doc) => {
+    balanceBody(doc).properties!.currency = { type: "string", description: "ISO 4217 code" };
+  },
+  balanceBodyRenamed: (doc) => {
+    schemas(doc).CreditBalance = balanceBody(doc);
+    delete schemas(doc).BalanceResponseBody;
+    balanceJson(doc).schema = { $ref: "#/components/schemas/CreditBalance" };
+  },
+  rewordedDescription: (doc) => {
+    balance(doc).description = "Reworded: the credits left on the account or organization";
+    balanceBody(doc).properties!.credits!.description = "Reworded: credits left, in credits";
+  },
+} satisfies Record<string, Edit>;
+type EditName = keyof typeof EDITS;
+
+let repo: ScratchRepo;
+let upstreams: string;
+beforeAll(async () => {
+  [repo, upstreams] = await Promise.all([
+    scratchRepo(),
+    mkdtemp(path.join(tmpdir(), "edited-upstream-")),
+  ]);
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([repo?.remove(), rm(upstreams, { recursive: true, force: true })]);
+});
+// Cases share the scratch copy, so they run one after another and each starts from the committed files.
+afterEach(() => repo.restore());
+
+/** Writes the edited upstream to a temp dir, vendors and generates it into the scratch copy. */
+async function vendorAndGenerate(version: ApiVersion, ...edits: EditName[]) {
+  const doc = upstreamOf(version);
+  for (const edit of edits) EDITS[edit](doc);
+  const file = path.join(upstreams, `${version}-${edits.join("-")}.json`);
+  await writeFile(file, JSON.stringify(doc, null, 2));
+  await repo.vendor(version, file);
+  return repo.generate(version);
+}
+
+/** Errors the compiler reports in hand-written src/ (the generated files are not the place to fix anything). */
+const inHandWritten = (errors: CompileError[]) =>
+  errors.filter((e) => e.file.startsWith(`src${path.sep}`) && !e.file.includes("generated"));
+
+// The first compile parses the DOM and Node typings; later ones reuse them.
+const SLOW = { timeout: 60_000 };
+
+describe("the maintainer loop: vendor, generate, compile src/", () => {
+  it(
+    "reproduces the committed openapi/ and src/generated/ files byte for byte from Stability's documents",
+    SLOW,
+    async () => {
+      // Gone first, so what is compared below is what vendor and generate wrote.
+      await Promise.all(OUTPUTS.map((file) => rm(path.join(repo.root, file))));
+      for (const version of API_VERSIONS) {
+        await repo.vendor(version, UPSTREAM[version]);
+        await repo.generate(version);
+      }
+      expect(OUTPUTS).toHaveLength(3 * API_VERSIONS.length);
+      for (const file of OUTPUTS) {
+        const [written, committed] = await Promise.all([
+          readFile(path.join(repo.root, file)),
+          readFile(path.join(REPO_ROOT, file)),
+        ]);
+        expect(written.equals(committed), file).toBe(true);
+      }
+    },
+  );
+
+  it("compiles the untouched scratch copy without errors (the harness itself works)", SLOW, () => {
+    expect(repo.compile().map(describeError)).toEqual([]);
+  });
+
+  describe.for(API_VERSIONS)("%s: a breaking edit fails to compile in src/", (version) => {
+    const PATH = `/${version}/user/balance`;
+    const breaking: [string, EditName, RegExp][] = [
+      [
+        "a new required header on balance",
+        "requiredHeader",
+        new RegExp(`GET ${PATH} requires header Stability-Client-Id, which the client does not`),
+      ],
+      [
+        "the Organization header removed",
+        "organizationRemoved",
+        new RegExp(`GET ${PATH} does not declare header Organization, which the client sends`),
+      ],
+      [
+        "the Organization header made required",
+        "organizationRequired",
+        new RegExp(`GET ${PATH} requires header Organization, which the client does not send on`),
+      ],
+      // The versions' bodies differ now; for v1alpha, whose body the facade returns, the CLI's
+      // --min-credits comparison also fails (see below for both versions changed alike).
+      [
+        "credits changed to a string",
+        "creditsString",
+        /the balance bodies of v1alpha and v1 differ/,
+      ],
+    ];
+    it.for(breaking)("%s", SLOW, async ([, edit, says]) => {
+      await vendorAndGenerate(version, edit);
+      const errors = inHandWritten(repo.compile());
+      expect(errors.length, "expected a compile error in src/").toBeGreaterThan(0);
+      expect(errors.map(describeError).join("\n")).toMatch(says);
+    });
+  });
+
+  // With both versions changed alike, the versions still agree: the facade's own use must object.
+  it.for<[string, EditName, RegExp]>([
+    ["a string", "creditsString", /^src\/cli\.ts:\d+ TS2365 Operator '<' cannot be applied/],
+    [
+      "nullable",
+      "creditsNullable",
+      /^src\/cli\.ts:\d+ TS18047 'balance\.credits' is possibly 'null'/,
+    ],
+  ])(
+    "credits made %s in both versions fails where the CLI compares it with --min-credits",
+    SLOW,
+    async ([, edit, says]) => {
+      for (const version of API_VERSIONS) await vendorAndGenerate(version, edit);
+      const errors = inHandWritten(repo.compile()).map(describeError);
+      expect(errors).toContainEqual(expect.stringMatching(says));
+    },
+  );
+
+  describe.for(API_VERSIONS)("%s: a path that no longer exists", (version) => {
+    it("is refused by vendor, naming the missing operation, and nothing is written", async () => {
+      const before = readFileSync(path.join(repo.root, `openapi/${version}.openapi.json`));
+      await expect(vendorAndGenerate(version, "balanceMoved")).rejects.toThrow(
+        new RegExp(`operation missing: GET /${version}/user/balance$`),
+      );
+      expect(readFileSync(path.join(repo.root, `openapi/${version}.openapi.json`))).toEqual(before);
+    });
+  });
+
+  it("fails to compile in src/ should a spec without the path reach generate", SLOW, async () => {
+    // As if the vendored files were edited by hand: the binding, not vendor, must catch it here.
+    for (const version of API_VERSIONS) {
+      const file = path.join(repo.root, `openapi/${version}.openapi.json`);
+      const spec = JSON.parse(readFileSync(file, "utf8")) as { paths: Record<string, unknown> };
+      delete spec.paths[`/${version}/user/balance`];
+      await writeFile(file, JSON.stringify(spec, null, 2));
+      await repo.generate(version);
+    }
+    const errors = inHandWritten(repo.compile()).map(describeError).join("\n");
+    for (const version of API_VERSIONS)
+      expect(errors).toMatch(new RegExp(`the spec has no GET /${version}/user/balance`));
+  });
+
+  const compatible: [string, EditName, RegExp][] = [
+    ["a new optional header on balance", "optionalHeader", /"Stability-Client-Version"\?: string/],
+    ["a new response property", "newProperty", /currency\?: string/],
+    // The facade names no schema: it reads the operation's 200 body wherever the spec keeps it.
+    ["the response schema renamed", "balanceBodyRenamed", /CreditBalance: \{/],
+    ["a reworded description", "rewordedDescription", /Reworded: credits left, in credits/],
+  ];
+
+  describe("v1alpha: a compatible edit still compiles", () => {
+    it.for(compatible)("%s", SLOW, async ([, edit, generated]) => {
+      const written = await vendorAndGenerate("v1alpha", edit);
+      // The edit reached the generated types, so compiling them proves something.
+      expect(written["src/generated/v1alpha.ts"]).toMatch(generated);
+      expect(repo.compile().map(describeError)).toEqual([]);
+    });
+  });
+
+  // One compile for all four on v1: each costs a compile of its own, and v1alpha shows them apart.
+  it("v1: the same compatible edits, all at once, still compile", SLOW, async () => {
+    const written = await vendorAndGenerate("v1", ...compatible.map(([, edit]) => edit));
+    for (const [, , generated] of compatible)
+      expect(written["src/generated/v1.ts"]).toMatch(generated);
+    expect(repo.compile().map(describeError)).toEqual([]);
+  });
+});
