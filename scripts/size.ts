@@ -2,10 +2,10 @@
 // openapi-fetch included, and of the testing kit (`stability-user-client/testing`) on its own line.
 // The validator (src/validate.ts and the generated Ajv code) is imported lazily, so code splitting
 // puts it in its own chunk and only chunks loaded up front are counted. Both are bundled with the
-// plugins dist/ is built with (package.json narrowed to its version, the kit's examples as data).
+// plugin dist/ is built with (package.json narrowed to its version).
 import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
-import { examplesAsData, versionOnly } from "./lib/bundle.ts";
+import { versionOnly } from "./lib/bundle.ts";
 import { fail } from "./lib/cli-args.ts";
 
 // 7 KB: raised from 5 KB to make room for the safety work (DEVELOPERS.md); openapi-fetch included.
@@ -26,7 +26,7 @@ async function measure(label: string, contents: string) {
     write: false,
     metafile: true,
     logLevel: "silent",
-    plugins: [versionOnly(), examplesAsData],
+    plugins: [versionOnly()],
   });
   const outputs = result.metafile.outputs;
   const entry = Object.keys(outputs).find((file) => outputs[file]?.entryPoint !== undefined);

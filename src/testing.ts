@@ -2,7 +2,9 @@
 // that checks credits without a network or a key. Its own entry (never loaded by src/index.ts), with
 // no dependency: it needs only `fetch`'s Request, Response and Headers.
 import type { Account, Balance } from "./client.js";
-import { EXAMPLES, type ErrorExample } from "./examples.js";
+import type { ApiErrorBody } from "./errors.js";
+import { examples as v1 } from "./generated/v1.examples.js";
+import { examples as v1alpha } from "./generated/v1alpha.examples.js";
 import {
   API_VERSIONS,
   OPERATIONS,
@@ -58,6 +60,12 @@ export interface MockFetch {
   readonly calls: MockCall[];
 }
 
+// What each version answers by default: its spec's examples, typed as the client reads them (so an
+// example that no longer fits the schema fails tsc here). The API answers a missing key the same
+// way under every prefix, and only v1 documents it, so its 401 serves v1alpha too.
+const unauthorized: ApiErrorBody = v1alpha.unauthorized ?? v1.unauthorized;
+const EXAMPLES: Record<ApiVersion, { account: Account; balance: Balance }> = { v1alpha, v1 };
+
 // "GET /v1/user/balance" → its version and operation, for every version the client speaks.
 const ROUTES = new Map<string, { version: ApiVersion; name: OperationName }>(
   API_VERSIONS.flatMap((version) =>
@@ -79,7 +87,7 @@ function respond({ status, body, headers }: MockReply): Response {
   return new Response(json ? JSON.stringify(body) : (body ?? null), { status, headers: all });
 }
 
-const apiError = (status: number, body: ErrorExample) => respond({ status, body });
+const apiError = (status: number, body: ApiErrorBody) => respond({ status, body });
 
 /**
  * A `fetch` that answers like the Stability API, on both API versions (`/v1alpha/user/…` and
@@ -107,7 +115,7 @@ export function createMockFetch(fixtures: MockFixtures = {}): MockFetch {
         message: `no such operation: ${request.method} ${pathname}`,
       });
     const { version, name } = route;
-    if (!request.headers.get("authorization")) return apiError(401, EXAMPLES[version].unauthorized);
+    if (!request.headers.get("authorization")) return apiError(401, unauthorized);
     const n = answered[name] ?? 0;
     answered[name] = n + 1;
     const fixture = fixtures[name] ?? EXAMPLES[version][name];

@@ -29,13 +29,14 @@ afterAll(async () => {
 describe.for(API_VERSIONS)("generating %s", (version) => {
   const TYPES = `src/generated/${version}.ts`;
   const VALIDATORS = `src/generated/${version}.validators.ts`;
+  const EXAMPLES = `src/generated/${version}.examples.ts`;
   let outputs: Map<string, string>;
   beforeAll(async () => {
     outputs = new Map(await generateVersion(version));
   });
 
-  it("gives the types and the validators, and exactly the committed bytes", () => {
-    expect([...outputs.keys()]).toEqual([TYPES, VALIDATORS]);
+  it("gives the types, the validators and the examples, and exactly the committed bytes", () => {
+    expect([...outputs.keys()]).toEqual([TYPES, VALIDATORS, EXAMPLES]);
     // What `npm run generate -- --check` compares; a mismatch names the file.
     for (const [file, content] of outputs) expect(content === committed(file), file).toBe(true);
   });
@@ -95,7 +96,7 @@ describe.for(API_VERSIONS)("generating %s", (version) => {
 describe.concurrent("npm run generate (scripts/generate.ts)", () => {
   const generate = (...args: string[]) => runTs("scripts/generate.ts", args);
 
-  it("with --api-version writes that version's two files, one line each", async () => {
+  it("with --api-version writes that version's three files, one line each", async () => {
     const out = path.join(dir, "v1-only");
     const run = await generate("--api-version", "v1", "--out-dir", out);
     expect(run.stderr).toBe("");
@@ -103,8 +104,9 @@ describe.concurrent("npm run generate (scripts/generate.ts)", () => {
     expect(run.stdout.trimEnd().split("\n")).toEqual([
       `generate: wrote ${path.join(out, "v1.ts")} (${committed("src/generated/v1.ts").length} bytes)`,
       expect.stringMatching(/^generate: wrote .*v1\.validators\.ts \(\d+ bytes\)$/),
+      expect.stringMatching(/^generate: wrote .*v1\.examples\.ts \(\d+ bytes\)$/),
     ]);
-    expect((await readdir(out)).sort()).toEqual(["v1.ts", "v1.validators.ts"]);
+    expect((await readdir(out)).sort()).toEqual(["v1.examples.ts", "v1.ts", "v1.validators.ts"]);
     expect(await readFile(path.join(out, "v1.ts"), "utf8")).toBe(committed("src/generated/v1.ts"));
   });
 
@@ -115,7 +117,7 @@ describe.concurrent("npm run generate (scripts/generate.ts)", () => {
     expect(fresh.stderr).toBe("");
     expect(fresh.code).toBe(0);
     for (const version of API_VERSIONS)
-      for (const file of [`${version}.ts`, `${version}.validators.ts`])
+      for (const file of [`${version}.ts`, `${version}.validators.ts`, `${version}.examples.ts`])
         expect(fresh.stdout).toContain(`${path.join(checked, file)} up to date`);
 
     const stale = path.join(checked, "v1alpha.validators.ts");

@@ -5,7 +5,6 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { examplesAsData } from "../scripts/lib/bundle.ts";
 import {
   AuthenticationError,
   NotFoundError,
@@ -255,12 +254,12 @@ describe("the testing kit's entry", () => {
       write: false,
       metafile: true,
       logLevel: "silent",
-      plugins: [examplesAsData],
     });
     const [output] = Object.values(result.metafile.outputs);
     expect(output?.imports).toEqual([]);
     expect(Object.keys(result.metafile.inputs).sort()).toEqual([
-      "src/examples.ts",
+      "src/generated/v1.examples.ts",
+      "src/generated/v1alpha.examples.ts",
       "src/operations.ts",
       "src/testing.ts",
     ]);

@@ -1,6 +1,6 @@
 // The esbuild half of `npm run build` as a function: src/ → <outDir>/*.js. scripts/build.ts calls it
 // for dist/ (then adds the .d.ts files); tests call it for a scratch directory, so they run exactly
-// what ships. The two plugins every bundle of src/ needs are here too (scripts/size.ts uses them).
+// what ships. The plugin every bundle of src/ needs is here too (scripts/size.ts uses it).
 // The library entry is one file: on Node 20 each extra module costs about 2 ms of cold import, so
 // the tsc layout (five files) imported 1.4× slower than openapi-fetch and one file ~1.2× (see
 // BENCHMARKS.md). These stay apart on purpose:
@@ -15,7 +15,6 @@ import { builtinModules } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type BuildOptions, type Plugin } from "esbuild";
-import { EXAMPLES } from "../../src/examples.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PACKAGE_JSON = path.join(ROOT, "package.json");
@@ -38,20 +37,6 @@ export const versionOnly = (version = packageVersion()): Plugin => ({
     );
   },
 });
-
-/**
- * src/examples.ts derives the testing kit's answers from the vendored specs on load; a bundle gets
- * the derived data instead (computed here, at build time), not the specs.
- */
-export const examplesAsData: Plugin = {
-  name: "examples-as-data",
-  setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]examples\.ts$/ }, () => ({
-      contents: `export const EXAMPLES = ${JSON.stringify(EXAMPLES)};\n`,
-      loader: "js",
-    }));
-  },
-};
 
 /** Leaves `import(...)` of these relative paths (or every import of them) as imports between files. */
 const keepSeparate = (paths: Record<string, string>, dynamicOnly = false): Plugin => ({
@@ -116,7 +101,6 @@ export async function bundleSrc(outDir: string): Promise<void> {
       entryPoints: [`src/${alone}.ts`],
       outfile: out(`${alone}.js`),
       platform: "neutral",
-      plugins: [examplesAsData],
     });
   }
   await build({

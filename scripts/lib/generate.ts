@@ -1,5 +1,6 @@
 // Generation as a function: openapi/<version>.openapi.json → src/generated/<version>.ts (types,
-// openapi-typescript) and <version>.validators.ts (Ajv standalone code for `validateResponses`).
+// openapi-typescript), <version>.validators.ts (Ajv standalone code for `validateResponses`) and
+// <version>.examples.ts (the spec's example bodies, for the testing kit).
 // scripts/generate.ts writes or checks the result; tests call it in-process.
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -8,6 +9,7 @@ import path from "node:path";
 import { Ajv } from "ajv";
 import standalone from "ajv/dist/standalone/index.js";
 import { operationsOf, type ApiVersion } from "../../src/operations.ts";
+import { examplesModule } from "./examples.ts";
 import { PIPELINE, UpstreamError } from "./upstream.ts";
 
 const require = createRequire(import.meta.url);
@@ -20,7 +22,7 @@ const versionOf = (pkg: string) => (require(`${pkg}/package.json`) as { version:
 export interface GenerateOptions {
   /** The vendored spec to read. @default PIPELINE[version].vendored */
   spec?: string | undefined;
-  /** Where the two files go. @default "src/generated" */
+  /** Where the files go. @default "src/generated" */
   outDir?: string | undefined;
   /**
    * The repository that `spec` and `outDir` are relative to (the tests' scratch copies); the banner
@@ -65,9 +67,14 @@ export async function generateVersion(
   });
   const types = banner(`openapi-typescript ${versionOf("openapi-typescript")}`) + astToString(ast);
   const validators = generateValidators(version, source, spec, banner);
+  const examples =
+    banner("scripts/lib/examples.ts") +
+    examplesModule(version, JSON.parse(source) as Record<string, unknown>);
+  const out = (file: string) => inRoot(path.join(outDir, path.basename(file)));
   return [
-    [inRoot(path.join(outDir, path.basename(PIPELINE[version].types))), types],
-    [inRoot(path.join(outDir, path.basename(PIPELINE[version].validators))), validators],
+    [out(PIPELINE[version].types), types],
+    [out(PIPELINE[version].validators), validators],
+    [out(PIPELINE[version].examples), examples],
   ];
 }
 

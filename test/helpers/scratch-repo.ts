@@ -47,7 +47,12 @@ export interface ScratchRepo {
 }
 
 /** The pipeline's outputs (vendored specs, generated files), from the root; restore() puts them back. */
-export const OUTPUTS = Object.values(PIPELINE).flatMap((p) => [p.vendored, p.types, p.validators]);
+export const OUTPUTS = Object.values(PIPELINE).flatMap((p) => [
+  p.vendored,
+  p.types,
+  p.validators,
+  p.examples,
+]);
 
 export async function scratchRepo(): Promise<ScratchRepo> {
   const root = await mkdtemp(path.join(tmpdir(), "scratch-repo-"));
