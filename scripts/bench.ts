@@ -15,6 +15,7 @@ import { pathToFileURL } from "node:url";
 import axios from "axios";
 import createClient from "openapi-fetch";
 import { createStabilityClient } from "../src/index.ts";
+import { operationPath } from "../src/operations.ts";
 import type { paths } from "../src/generated/v1alpha.ts";
 import { fail, parseFlags } from "./lib/cli-args.ts";
 
@@ -41,7 +42,7 @@ const IMPORTS = count("imports");
 
 const KEY = "sk-bench-0123456789abcdef";
 const BODY = JSON.stringify({ credits: 42.5 });
-const PATH = "/v1alpha/user/balance";
+const PATH = operationPath("v1alpha", "balance");
 // "At their defaults" means what a user gets, so the shell's STABILITY_LOG must not leak in.
 delete process.env.STABILITY_LOG;
 
@@ -75,6 +76,8 @@ async function perCall(): Promise<void> {
   const openapi = createClient<paths>({ baseUrl: base });
   const retriesOff = createStabilityClient({ apiKey: KEY, baseUrl: base, maxRetries: 0 });
   const defaults = createStabilityClient({ apiKey: KEY, baseUrl: base });
+  // The same client on v1: the second version must cost nothing per call.
+  const v1 = createStabilityClient({ apiKey: KEY, baseUrl: base, apiVersion: "v1" });
   const ax = axios.create({ baseURL: base, headers });
 
   const contenders: [string, () => Promise<unknown>][] = [
@@ -95,6 +98,7 @@ async function perCall(): Promise<void> {
     ["openapi-fetch, header by hand", async () => (await openapi.GET(PATH, { headers })).data],
     ["our balance(), maxRetries: 0", () => retriesOff.balance()],
     ["our balance(), all defaults", () => defaults.balance()],
+    ["our balance(), v1 (Bearer)", () => v1.balance()],
     ["axios, same headers", async () => (await ax.get<unknown>(PATH)).data],
   ];
 
