@@ -1,10 +1,10 @@
 // The compiler as the judge of type changes. openapi-typescript turns the vendored and the upstream
 // subsets into TypeScript in memory (namespaces O and N), and the TypeScript compiler answers each
 // question the walker asks: does the new response still fit the client's type (new → old), do the
-// parameters the client sends still fit the new ones (old → new)? Loaded only when a comparison
-// needs it: both libraries cost about half a second to load.
+// parameters the client sends still fit the new ones (old → new)? Both libraries are loaded only
+// when a comparison needs them: loading them is most of the time such a check takes.
 import type { Type, TypeChecker } from "typescript";
-import type { OpenApiDocument } from "../upstream.ts";
+import { UpstreamError, type OpenApiDocument } from "../upstream.ts";
 
 /** TypeScript expressions for one place in the old (`O`) and the new (`N`) types. */
 export interface Slot {
@@ -120,15 +120,19 @@ type Group<T> = [NonNullable<T>] extends [never] ? {} : NonNullable<T>;
 type Has<T, K extends PropertyKey> = T extends unknown ? { [P in keyof T as P extends K ? "key" : never]: unknown } : never;
 `;
 
-async function typesOf(subset: OpenApiDocument): Promise<string> {
+async function typesOf(subset: OpenApiDocument, which: string): Promise<string> {
   const { default: openapiTS, astToString } = await import("openapi-typescript");
-  const ast = await openapiTS(
-    structuredClone(subset) as unknown as Parameters<typeof openapiTS>[0],
-    {
-      silent: true,
-    },
-  );
-  return astToString(ast);
+  try {
+    const ast = await openapiTS(
+      structuredClone(subset) as unknown as Parameters<typeof openapiTS>[0],
+      { silent: true },
+    );
+    return astToString(ast);
+  } catch (error) {
+    // Without types there is no verdict: say so rather than guess a level.
+    const reason = (error as Error).message.split("\n")[0];
+    throw new UpstreamError(`openapi-typescript cannot generate the ${which} types (${reason})`);
+  }
 }
 
 /** Answers every check in one program: old and new types, then one pair of aliases per check. */
@@ -140,8 +144,8 @@ export async function judge(
   if (list.length === 0) return [];
   const [{ default: ts }, oldTypes, newTypes] = await Promise.all([
     import("typescript"),
-    typesOf(base),
-    typesOf(revision),
+    typesOf(base, "vendored"),
+    typesOf(revision, "upstream"),
   ]);
   const aliases = list.map(
     (c, i) =>

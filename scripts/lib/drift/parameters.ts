@@ -38,11 +38,7 @@ export function compareParameters(
   /** `paths[path][method]["parameters"]` in the old and new types. */
   parameters: Slot,
 ) {
-  const group = (where: string) =>
-    slots.group({
-      old: `Pr<${parameters.old}, "${where}">`,
-      new: `Pr<${parameters.new}, "${where}">`,
-    });
+  const group = (where: string) => slots.group(slots.property(parameters, where));
   const keys = [...new Set([...base.keys(), ...revision.keys()])].sort();
   for (const k of keys) {
     const b = base.get(k);
