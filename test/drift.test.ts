@@ -1,341 +1,227 @@
+// `npm run drift` as maintainers and CI run it: the reports, the exit codes, the versions. Most
+// cases call runDrift in-process (the function scripts/drift.ts is a shell around); a few spawn
+// the script itself for what only a process shows: its exit code, --help, and `npm run -s`.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { availableParallelism } from "node:os";
-import { stringifyYaml } from "@redocly/openapi-core";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compareSubsets, resolveSubset, type Finding } from "../scripts/lib/drift-compare.ts";
-import { parseDocument, type OpenApiDocument } from "../scripts/lib/upstream.ts";
-import { startServer, stall, stallBody, text } from "./helpers/server.ts";
+import { runDrift, USAGE, type DriftIo } from "../scripts/lib/drift-cli.ts";
+import type { Finding } from "../scripts/lib/drift/index.ts";
+import { vendorVersion } from "../scripts/lib/vendor.ts";
+import { runTs, startServer, stall, stallBody, text } from "./helpers/server.ts";
 import {
   REALISTIC_DRIFT,
   REPO_ROOT,
-  VENDORED_PATH,
   fixtureDir,
   mutated,
-  reversedKeys,
-  vendoredSpec,
   type FixtureDir,
-  type MutationName,
-  type Spec,
 } from "./helpers/spec-fixtures.ts";
 
 const ACCOUNT = "GET /v1alpha/user/account";
 const BALANCE = "GET /v1alpha/user/balance";
-const BODY = "responses.200.application/json";
+const BODY = "responses.200.application/json.schema";
+const STABILITY = {
+  v1alpha2023_01: "openapi/upstream/stability-rest-v1alpha.2023-01.openapi.json",
+  v1alpha2023_03: "openapi/upstream/stability-rest-v1alpha.2023-03.openapi.json",
+  v1_2023_03: "openapi/upstream/stability-rest-v1.2023-03.openapi.json",
+};
 
-let vendored: Awaited<ReturnType<typeof resolveSubset>>;
-let fixtures: FixtureDir;
-beforeAll(async () => {
-  vendored = await resolveSubset(vendoredSpec() as OpenApiDocument, VENDORED_PATH);
-  fixtures = await fixtureDir();
-});
-afterAll(() => fixtures.remove());
-
-/** The findings for an upstream document, against the vendored file or another base. */
-async function driftOf(upstream: Spec, base?: Spec): Promise<Finding[]> {
-  const against = base ? await resolveSubset(base as OpenApiDocument, "/base.json") : vendored;
-  return compareSubsets(against, await resolveSubset(upstream as OpenApiDocument, "/up.json"));
-}
-
-/** Same, from the upstream's bytes, so parsing (JSON or YAML) is part of what is checked. */
-async function driftOfText(text: string, location: string): Promise<Finding[]> {
-  return compareSubsets(vendored, await resolveSubset(parseDocument(text, location), location));
-}
-
-const lines = (findings: Finding[]) =>
-  findings.map((f) => `${f.level} ${f.id} ${f.operation} ${f.path}`);
-
-describe("each rule, on one named mutation of the vendored spec", () => {
-  const cases: [string, MutationName[], string[], MutationName[]?][] = [
-    // ERR
-    [
-      "an operation removed",
-      ["balanceRemoved"],
-      [`ERR api-removed-without-deprecation ${BALANCE} `],
-    ],
-    [
-      "a new required header",
-      ["requiredHeaderAdded"],
-      [`ERR new-required-request-parameter ${BALANCE} parameters.header.Stability-Client-Id`],
-    ],
-    [
-      "a parameter that became required",
-      ["organizationHeaderRequired"],
-      [`ERR request-parameter-became-required ${BALANCE} parameters.header.Organization`],
-    ],
-    [
-      "a parameter whose type changed",
-      ["organizationHeaderInteger"],
-      [`ERR request-parameter-type-changed ${BALANCE} parameters.header.Organization`],
-    ],
-    [
-      "a success status removed",
-      ["accountOkRemoved"],
-      [`ERR response-success-status-removed ${ACCOUNT} responses.200`],
-    ],
-    [
-      "a response media type removed",
-      ["accountJsonRemoved"],
-      [
-        `ERR response-media-type-removed ${ACCOUNT} ${BODY}`,
-        `INFO response-media-type-added ${ACCOUNT} responses.200.text/plain`,
-      ],
-    ],
-    [
-      "a required response property removed",
-      ["creditsRemoved"],
-      [`ERR response-required-property-removed ${BALANCE} ${BODY}.credits`],
-    ],
-    [
-      "a response property that became optional",
-      ["organizationsOptional"],
-      [`ERR response-property-became-optional ${ACCOUNT} ${BODY}.organizations`],
-    ],
-    [
-      "a response property whose type changed",
-      ["creditsString"],
-      [`ERR response-property-type-changed ${BALANCE} ${BODY}.credits`],
-    ],
-    [
-      "a response property that became nullable",
-      ["emailNullable"],
-      [`ERR response-property-became-nullable ${ACCOUNT} ${BODY}.email`],
-    ],
-    [
-      "a security requirement added",
-      ["securityRequirementAdded"],
-      [`ERR api-security-added ${BALANCE} security`],
-    ],
-    [
-      "a security requirement changed (the key moved to another header)",
-      ["securityChanged"],
-      [
-        `ERR api-security-updated ${ACCOUNT} security`,
-        `ERR api-security-updated ${BALANCE} security`,
-      ],
-    ],
-    // WARN
-    [
-      "a request parameter removed",
-      ["organizationHeaderRemoved"],
-      [`WARN request-parameter-removed ${BALANCE} parameters.header.Organization`],
-    ],
-    [
-      "an optional response property removed",
-      ["profilePictureRemoved"],
-      [`WARN response-optional-property-removed ${ACCOUNT} ${BODY}.profile_picture`],
-    ],
-    [
-      "a response body schema removed",
-      ["balanceSchemaRemoved"],
-      [`WARN response-body-schema-removed ${BALANCE} ${BODY}`],
-    ],
-    [
-      "an enum value added to a response property",
-      ["roleEnum", "roleEnumValueAdded"],
-      [
-        `WARN response-property-enum-value-added ${ACCOUNT} ${BODY}.organizations[].role.enum.OWNER`,
-      ],
-      ["roleEnum"],
-    ],
-    [
-      "an operation newly deprecated",
-      ["balanceDeprecated"],
-      [`WARN endpoint-deprecated ${BALANCE} deprecated`],
-    ],
-    [
-      "a change no rule covers (a new maximum)",
-      ["creditsMaximumAdded"],
-      [`WARN unclassified-change ${BALANCE} ${BODY}.credits.maximum`],
-    ],
-    // INFO
-    [
-      "a new optional parameter",
-      ["optionalQueryAdded"],
-      [`INFO new-optional-request-parameter ${BALANCE} parameters.query.currency`],
-    ],
-    [
-      "a newly documented 401",
-      ["unauthorizedDocumented"],
-      [`INFO response-non-success-status-added ${BALANCE} responses.401`],
-    ],
-    [
-      "a new optional response property",
-      ["accountPlanAdded"],
-      [`INFO response-optional-property-added ${ACCOUNT} ${BODY}.plan`],
-    ],
-    [
-      "a security scheme renamed with the same type, location and header",
-      ["securitySchemeRenamed"],
-      [
-        `INFO security-scheme-renamed ${ACCOUNT} security`,
-        `INFO security-scheme-renamed ${BALANCE} security`,
-      ],
-    ],
-    [
-      "a changed description",
-      ["balanceDescriptionChanged"],
-      [`INFO api-description-changed ${BALANCE} description`],
-    ],
-    [
-      "a changed summary",
-      ["balanceSummaryChanged"],
-      [`INFO api-summary-changed ${BALANCE} summary`],
-    ],
-    [
-      "a changed example",
-      ["creditsExampleChanged"],
-      [`INFO example-changed ${BALANCE} ${BODY}.credits.example`],
-    ],
-    [
-      "a changed operationId",
-      ["balanceOperationIdChanged"],
-      [`INFO api-operation-id-removed ${BALANCE} operationId`],
-    ],
-    [
-      "double → float (compatible, not ERR)",
-      ["creditsFloat"],
-      [`INFO response-property-type-compatible ${BALANCE} ${BODY}.credits`],
-    ],
-    [
-      "int32 → int64 (compatible, not ERR)",
-      ["creditsInt64"],
-      [`INFO response-property-type-compatible ${BALANCE} ${BODY}.credits`],
-      ["creditsInt32"],
-    ],
-  ];
-
-  it.each(cases)("reports %s, and nothing else", async (_name, change, expected, base) => {
-    const findings = await driftOf(mutated(...change), base && mutated(...base));
-    expect(lines(findings)).toEqual(expected);
-    for (const f of findings) expect(f.text).toMatch(/^\S.*[.!]$/);
-  });
-});
-
-describe("what is not drift", () => {
-  it("finds nothing when the upstream is the vendored file itself", async () => {
-    expect(await driftOfText(await readFile(VENDORED_PATH, "utf8"), VENDORED_PATH)).toEqual([]);
-  });
-
-  it("finds nothing when keys are reordered and the JSON reformatted", async () => {
-    const text = JSON.stringify(reversedKeys(vendoredSpec()));
-    expect(await driftOfText(text, "/up.json")).toEqual([]);
-  });
-
-  it("finds nothing when every $ref is inlined", async () => {
-    expect(await driftOf(mutated("refsInlined"))).toEqual([]);
-  });
-
-  it("finds nothing when the upstream is YAML", async () => {
-    expect(await driftOfText(stringifyYaml(vendoredSpec()), "/up.yaml")).toEqual([]);
-  });
-
-  it("finds nothing when components are renamed and code samples added", async () => {
-    expect(await driftOf(mutated("componentsRenamed", "codeSamplesAdded"))).toEqual([]);
-  });
-
-  it("finds nothing when only other operations are added or changed", async () => {
-    expect(await driftOf(mutated("otherOperationAdded"))).toEqual([]);
-    expect(await driftOf(mutated("otherOperationChanged"))).toEqual([]);
-  });
-
-  it("matches operations when the server URL carries /v1alpha and the paths do not", async () => {
-    expect(await driftOf(mutated("basePathInServer"))).toEqual([]);
-  });
-
-  it("reports both operations removed when the server says /v1", async () => {
-    expect(lines(await driftOf(mutated("basePathV1")))).toEqual([
-      `ERR api-removed-without-deprecation ${ACCOUNT} `,
-      `ERR api-removed-without-deprecation ${BALANCE} `,
-    ]);
-  });
-});
-
-describe("circular schemas", () => {
-  it("reports a new self-referencing property without looping", async () => {
-    expect(lines(await driftOf(mutated("organizationParentCircular")))).toEqual([
-      `INFO response-optional-property-added ${ACCOUNT} ${BODY}.organizations[].parent`,
-    ]);
-  });
-
-  it("finds nothing between two equal circular documents, and a change beside the cycle", async () => {
-    const circular = mutated("organizationParentCircular");
-    expect(await driftOf(circular, circular)).toEqual([]);
-    expect(
-      lines(await driftOf(mutated("organizationParentCircular", "emailNullable"), circular)),
-    ).toEqual([`ERR response-property-became-nullable ${ACCOUNT} ${BODY}.email`]);
-  });
-});
-
-describe("fingerprints", () => {
-  it("are the same for the same change found in JSON and in YAML, and differ between changes", async () => {
-    const drifted = mutated(...REALISTIC_DRIFT);
-    const fromJson = await driftOfText(JSON.stringify(drifted), "/up.json");
-    const fromYaml = await driftOfText(stringifyYaml(drifted), "/up.yaml");
-    const prints = fromJson.map((f) => f.fingerprint);
-    expect(prints).toEqual(fromYaml.map((f) => f.fingerprint));
-    expect(new Set(prints).size).toBe(prints.length);
-    for (const p of prints) expect(p).toMatch(/^[0-9a-f]{64}$/);
-  });
-});
-
-// ── the script, as CI runs it ──────────────────────────────────────────────────────────────
-
-interface Run {
+interface Result {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-// Each child loads tsx and @redocly/openapi-core (about a second of CPU): running more of them
-// than there are cores only makes each one slower, so the concurrent tests queue for a slot.
-let freeSlots = Math.max(1, availableParallelism());
-const waiting: (() => void)[] = [];
-async function inSlot<T>(task: () => Promise<T>): Promise<T> {
-  if (freeSlots > 0) freeSlots--;
-  else await new Promise<void>((resolve) => waiting.push(resolve));
+/** runDrift in-process, from the repository root as npm runs it. */
+async function drift(
+  args: string[],
+  options: Omit<DriftIo, "stdout" | "stderr"> = {},
+): Promise<Result> {
+  let stdout = "";
+  let stderr = "";
+  const cwd = process.cwd();
+  process.chdir(REPO_ROOT);
   try {
-    return await task();
+    const code = await runDrift(args, {
+      stdout: (s) => (stdout += s),
+      stderr: (s) => (stderr += s),
+      ...options,
+    });
+    return { code, stdout, stderr };
   } finally {
-    const next = waiting.shift();
-    if (next) next();
-    else freeSlots++;
+    process.chdir(cwd);
   }
 }
 
-function drift(...args: string[]): Promise<Run> {
-  return inSlot(() => run(args));
-}
+const lines = (findings: Pick<Finding, "level" | "id" | "operation" | "path">[]) =>
+  findings.map((f) => `${f.level} ${f.id} ${f.operation} ${f.path}`);
+/** The one line that explains why the check could not run. */
+const reasonOf = (run: Result) => run.stderr.trim().split("\n").at(-1) ?? "";
+const COULD_NOT = /^drift: could not check \(.+\); this is not a "no drift" result$/;
 
-function run(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
+// ── the script itself, as npm and CI run it ─────────────────────────────────────────────────
+
+const npm = (args: string[]): Promise<Result> =>
+  new Promise((resolve) => {
     execFile(
-      process.execPath,
-      ["--import", "tsx", "scripts/drift.ts", ...args],
-      { cwd: REPO_ROOT, timeout: 30_000, env: { ...process.env, NO_COLOR: "" } },
+      "npm",
+      args,
+      { cwd: REPO_ROOT, timeout: 60_000, env: { ...process.env, NO_COLOR: "" } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });
       },
     );
   });
-}
 
-/** The one line that explains why the check could not run. */
-const reasonOf = (run: Run) => run.stderr.trim().split("\n").at(-1) ?? "";
-const COULD_NOT = /^drift: could not check \(.+\); this is not a "no drift" result$/;
+let fixtures: FixtureDir;
+let drifted = "";
+let driftedSha = "";
+/** The script's own runs, started first so the children work while the in-process tests do. */
+const children = {} as Record<"help" | "npm", Promise<Result>>;
+beforeAll(async () => {
+  fixtures = await fixtureDir();
+  // A change that needs no compiler (a newly documented 401), so the child stays cheap.
+  const infoOnly = await fixtures.write(
+    "upstream-401-only.json",
+    mutated("unauthorizedDocumented"),
+  );
+  children.help = runTs("scripts/drift.ts", ["--help"]).then((r) => ({ ...r, code: r.code ?? -1 }));
+  children.npm = npm(["run", "-s", "drift", "--", "--upstream", infoOnly, "--format", "json"]);
+  drifted = await fixtures.write("upstream-drifted.json", mutated(...REALISTIC_DRIFT));
+  driftedSha = createHash("sha256")
+    .update(await readFile(drifted))
+    .digest("hex");
+});
+afterAll(() => Promise.all(Object.values(children)));
+afterAll(() => fixtures.remove());
 
-// Generous limits: the children queue for a slot, and a busy CI machine is slow.
-const SLOW = { timeout: 120_000 };
+describe("on one realistic drift (credits a string, a required header, a 401, organizations optional)", () => {
+  it("prints text grouped by operation, ending with what to do", async () => {
+    const run = await drift(["--upstream", drifted]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toContain("\u001b[");
+    expect(run.stdout.split("\n")).toEqual([
+      "Upstream drift: 4 changes (3 ERR, 1 INFO)",
+      `  v1alpha openapi/v1alpha.openapi.json vs ${drifted} (sha256 ${driftedSha.slice(0, 12)}…)`,
+      "",
+      ACCOUNT,
+      `  ERR  response-property-became-optional  ${BODY}.organizations.required`,
+      expect.stringMatching(/^ {7}`organizations` in the 200 response is now optional; /),
+      "",
+      BALANCE,
+      "  ERR  new-required-request-parameter  parameters.header.Stability-Client-Id",
+      expect.stringMatching(/^ {7}A new required header `Stability-Client-Id` is documented; /),
+      `  ERR  response-property-type-changed  ${BODY}.credits`,
+      expect.stringMatching(
+        /^ {7}`credits` in the 200 response: number → string \(format double → none\); /,
+      ),
+      "  INFO response-non-success-status-added  responses.401",
+      expect.stringMatching(/^ {7}A 401 response is now documented; /),
+      "",
+      "What to do:",
+      `  1. \`npm run vendor -- --api-version v1alpha --upstream ${drifted}\` to take the new spec into openapi/`,
+      "  2. `npm run generate` to regenerate src/generated/",
+      "  3. fix what the changed types break, then run the tests (`npm test`)",
+      "",
+    ]);
+  });
 
-describe.concurrent("npm run drift", SLOW, () => {
+  it("prints colour only when asked (a terminal)", async () => {
+    expect((await drift(["--upstream", drifted], { colour: true })).stdout).toContain("\u001b[31m");
+  });
+
+  it("prints json: a list of { id, level, version, operation, path, text, fingerprint }", async () => {
+    const run = await drift(["--upstream", drifted, "--format", "json"]);
+    expect(run.code).toBe(1);
+    const list = JSON.parse(run.stdout) as Finding[];
+    expect(list.map((f) => Object.keys(f))).toEqual(
+      Array(4).fill(["id", "level", "version", "operation", "path", "text", "fingerprint"]),
+    );
+    expect(lines(list)).toEqual([
+      `ERR response-property-became-optional ${ACCOUNT} ${BODY}.organizations.required`,
+      `ERR new-required-request-parameter ${BALANCE} parameters.header.Stability-Client-Id`,
+      `ERR response-property-type-changed ${BALANCE} ${BODY}.credits`,
+      `INFO response-non-success-status-added ${BALANCE} responses.401`,
+    ]);
+    expect(list.every((f) => f.version === "v1alpha")).toBe(true);
+    expect(new Set(list.map((f) => f.fingerprint)).size).toBe(4);
+  });
+
+  it("gives the same fingerprints when the upstream is YAML", async () => {
+    const yaml = await fixtures.write("upstream-drifted.yaml", mutated(...REALISTIC_DRIFT));
+    const prints = async (file: string) =>
+      (JSON.parse((await drift(["--upstream", file, "--format", "json"])).stdout) as Finding[]).map(
+        (f) => f.fingerprint,
+      );
+    expect(await prints(yaml)).toEqual(await prints(drifted));
+  });
+
+  it("prints markdown tables per operation and the steps to take", async () => {
+    const run = await drift(["--upstream", drifted, "--format", "markdown"]);
+    expect(run.code).toBe(1);
+    const md = run.stdout.split("\n");
+    expect(md[0]).toBe("## Upstream drift: 4 changes (3 ERR, 1 INFO)");
+    expect(md).toContain(`### ${ACCOUNT}`);
+    expect(md).toContain(`### ${BALANCE}`);
+    const rows = md.filter((l) => /^\| (ERR|WARN|INFO) \|/.test(l));
+    expect(rows.map((r) => r.split(" | ").slice(0, 3).join(" | "))).toEqual([
+      `| ERR | \`response-property-became-optional\` | \`${BODY}.organizations.required\``,
+      "| ERR | `new-required-request-parameter` | `parameters.header.Stability-Client-Id`",
+      `| ERR | \`response-property-type-changed\` | \`${BODY}.credits\``,
+      "| INFO | `response-non-success-status-added` | `responses.401`",
+    ]);
+    expect(md.slice(md.indexOf("### What to do"))).toEqual([
+      "### What to do",
+      "",
+      `1. \`npm run vendor -- --api-version v1alpha --upstream ${drifted}\` to take the new spec into openapi/`,
+      "2. `npm run generate` to regenerate src/generated/",
+      "3. fix what the changed types break, then run the tests (`npm test`)",
+      "",
+    ]);
+  });
+
+  it("prints GitHub annotations: ::error for ERR, ::notice for INFO, then what to do", async () => {
+    const run = await drift(["--upstream", drifted, "--format", "githubactions"]);
+    expect(run.code).toBe(1);
+    const annotations = run.stdout.trimEnd().split("\n");
+    expect(annotations.map((l) => l.split("::").slice(0, 2).join("::"))).toEqual([
+      "::error title=response-property-became-optional",
+      "::error title=new-required-request-parameter",
+      "::error title=response-property-type-changed",
+      "::notice title=response-non-success-status-added",
+      "::notice title=What to do",
+    ]);
+    expect(annotations[2]).toMatch(
+      /^::error title=response-property-type-changed::GET \/v1alpha\/user\/balance responses\.200\.application\/json\.schema\.credits: /,
+    );
+    expect(annotations[4]).toMatch(/npm run vendor.*npm run generate.*npm test/);
+  });
+
+  it("exits 1 with --fail-on ERR, since three changes are ERR", async () => {
+    expect(
+      (await drift(["--upstream", drifted, "--fail-on", "ERR", "--format", "json"])).code,
+    ).toBe(1);
+  });
+
+  it("names a vendor command that works", async () => {
+    const run = await drift(["--upstream", drifted]);
+    const command = /`npm run vendor -- --api-version (\S+) --upstream (\S+)`/.exec(run.stdout);
+    expect(command).not.toBeNull();
+    const out = path.join(fixtures.dir, "vendored-by-next-step.json");
+    const result = await vendorVersion(command![1] as "v1alpha", { upstream: command![2], out });
+    expect(result.operations).toBe(2);
+  });
+});
+
+describe("what is not drift", () => {
   it("exits 0 for an upstream that differs only outside the client's operations (YAML file)", async () => {
     const file = await fixtures.write(
       "upstream-other-ops.yaml",
       mutated("otherOperationChanged", "codeSamplesAdded", "basePathInServer"),
     );
-    const run = await drift("--upstream", file);
+    const run = await drift(["--upstream", file]);
     expect(run.stdout).toMatch(/^No drift: /);
     expect(run.code).toBe(0);
   });
@@ -347,7 +233,7 @@ describe.concurrent("npm run drift", SLOW, () => {
       }),
     );
     try {
-      const run = await drift("--upstream", `${server.url}/spec.json`, "--format", "json");
+      const run = await drift(["--upstream", `${server.url}/spec.json`, "--format", "json"]);
       expect(JSON.parse(run.stdout)).toEqual([]);
       expect(run.code).toBe(0);
       expect(server.received.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /spec.json"]);
@@ -356,198 +242,197 @@ describe.concurrent("npm run drift", SLOW, () => {
     }
   });
 
-  describe.concurrent(
-    "on one realistic drift (credits a string, a required header, a 401, organizations optional)",
-    SLOW,
-    () => {
-      let file = "";
-      let sha = "";
-      beforeAll(async () => {
-        file = await fixtures.write("upstream-drifted.json", mutated(...REALISTIC_DRIFT));
-        sha = createHash("sha256")
-          .update(await readFile(file))
-          .digest("hex");
-      });
-
-      it("prints text grouped by operation, without colour when piped, ending with what to do", async () => {
-        const run = await drift("--upstream", file);
-        expect(run.code).toBe(1);
-        expect(run.stdout).not.toContain("\u001b[");
-        expect(run.stdout.split("\n")).toEqual([
-          "Upstream drift: 4 changes (3 ERR, 1 INFO)",
-          `  upstream  ${file} (sha256 ${sha.slice(0, 12)}…)`,
-          "  vendored  openapi/v1alpha.openapi.json",
-          "",
-          ACCOUNT,
-          `  ERR  response-property-became-optional  ${BODY}.organizations`,
-          expect.stringMatching(/^ {7}`organizations` in the 200 response is now optional: /),
-          "",
-          BALANCE,
-          "  ERR  new-required-request-parameter  parameters.header.Stability-Client-Id",
-          expect.stringMatching(/^ {7}A new required header `Stability-Client-Id` /),
-          `  ERR  response-property-type-changed  ${BODY}.credits`,
-          expect.stringMatching(/^ {7}`credits` .* from number \(double\) to string: /),
-          "  INFO response-non-success-status-added  responses.401",
-          expect.stringMatching(/^ {7}A 401 response is now documented; /),
-          "",
-          "What to do:",
-          `  1. \`npm run vendor -- --upstream ${file}\` to take the new spec into openapi/`,
-          "  2. `npm run generate` to regenerate src/generated/",
-          "  3. fix what the changed types break, then run the tests (`npm test`)",
-          "",
-        ]);
-      });
-
-      it("prints json: a list of { id, level, operation, path, text, fingerprint }", async () => {
-        const run = await drift("--upstream", file, "--format", "json");
-        expect(run.code).toBe(1);
-        const list = JSON.parse(run.stdout) as Finding[];
-        expect(list.map((f) => Object.keys(f))).toEqual(
-          Array(4).fill(["id", "level", "operation", "path", "text", "fingerprint"]),
-        );
-        expect(lines(list)).toEqual([
-          `ERR response-property-became-optional ${ACCOUNT} ${BODY}.organizations`,
-          `ERR new-required-request-parameter ${BALANCE} parameters.header.Stability-Client-Id`,
-          `ERR response-property-type-changed ${BALANCE} ${BODY}.credits`,
-          `INFO response-non-success-status-added ${BALANCE} responses.401`,
-        ]);
-        expect(list.map((f) => f.fingerprint)).toEqual(
-          (await driftOf(mutated(...REALISTIC_DRIFT))).map((f) => f.fingerprint),
-        );
-      });
-
-      it("prints markdown tables per operation and the steps to take", async () => {
-        const run = await drift("--upstream", file, "--format", "markdown");
-        expect(run.code).toBe(1);
-        const md = run.stdout.split("\n");
-        expect(md[0]).toBe("## Upstream drift: 4 changes (3 ERR, 1 INFO)");
-        expect(md).toContain(`### ${ACCOUNT}`);
-        expect(md).toContain(`### ${BALANCE}`);
-        const rows = md.filter((l) => /^\| (ERR|WARN|INFO) \|/.test(l));
-        expect(rows.map((r) => r.split(" | ").slice(0, 3).join(" | "))).toEqual([
-          "| ERR | `response-property-became-optional` | `responses.200.application/json.organizations`",
-          "| ERR | `new-required-request-parameter` | `parameters.header.Stability-Client-Id`",
-          "| ERR | `response-property-type-changed` | `responses.200.application/json.credits`",
-          "| INFO | `response-non-success-status-added` | `responses.401`",
-        ]);
-        expect(md.slice(md.indexOf("### What to do"))).toEqual([
-          "### What to do",
-          "",
-          `1. \`npm run vendor -- --upstream ${file}\` to take the new spec into openapi/`,
-          "2. `npm run generate` to regenerate src/generated/",
-          "3. fix what the changed types break, then run the tests (`npm test`)",
-          "",
-        ]);
-      });
-
-      it("prints GitHub annotations: ::error for ERR, ::notice for INFO, then what to do", async () => {
-        const run = await drift("--upstream", file, "--format", "githubactions");
-        expect(run.code).toBe(1);
-        const annotations = run.stdout.trimEnd().split("\n");
-        expect(annotations.map((l) => l.split("::").slice(0, 2).join("::"))).toEqual([
-          "::error title=response-property-became-optional",
-          "::error title=new-required-request-parameter",
-          "::error title=response-property-type-changed",
-          "::notice title=response-non-success-status-added",
-          "::notice title=What to do",
-        ]);
-        expect(annotations[2]).toMatch(
-          /^::error title=response-property-type-changed::GET \/v1alpha\/user\/balance responses\.200\.application\/json\.credits: /,
-        );
-        expect(annotations[4]).toMatch(/npm run vendor.*npm run generate.*npm test/);
-      });
-
-      it("exits 1 with --fail-on ERR, since three changes are ERR", async () => {
-        expect((await drift("--upstream", file, "--fail-on", "ERR", "--format", "json")).code).toBe(
-          1,
-        );
-      });
-    },
-  );
-
   it("lists an INFO-only change but exits 0 with --fail-on WARN", async () => {
     const file = await fixtures.write("upstream-401.json", mutated("unauthorizedDocumented"));
-    const run = await drift("--upstream", file, "--fail-on", "WARN");
+    const run = await drift(["--upstream", file, "--fail-on", "WARN"]);
     expect(run.stdout).toMatch(/^No drift at or above WARN: 1 change \(1 INFO\) below it$/m);
     expect(run.stdout).toMatch(/response-non-success-status-added/);
     expect(run.code).toBe(0);
   });
+});
 
-  describe.concurrent("exits 2 with one line saying why it could not check", SLOW, () => {
-    it("for a missing file", async () => {
-      const run = await drift("--upstream", `${fixtures.dir}/nowhere.json`);
+describe("Stability's own documents (the in-repo copies)", () => {
+  it("v1alpha, March 2023: drift at the default level, nothing above INFO", async () => {
+    const run = await drift(["--upstream", STABILITY.v1alpha2023_03, "--format", "json"]);
+    expect(run.code).toBe(1);
+    const list = JSON.parse(run.stdout) as Finding[];
+    expect(list.length).toBeGreaterThan(0);
+    expect(list.filter((f) => f.level !== "INFO")).toEqual([]);
+    for (const failOn of ["ERR", "WARN"]) {
+      expect(
+        (await drift(["--upstream", STABILITY.v1alpha2023_03, "--fail-on", failOn])).code,
+      ).toBe(0);
+    }
+  });
+
+  it("v1alpha, January 2023 (the vendored source): no drift", async () => {
+    const run = await drift(["--api-version", "v1alpha", "--upstream", STABILITY.v1alpha2023_01]);
+    expect(run.stdout).toMatch(/^No drift: /);
+    expect(run.code).toBe(0);
+  });
+
+  it("v1, March 2023, checked as v1: no ERR (no drift at all: it is the vendored source)", async () => {
+    const run = await drift([
+      "--api-version",
+      "v1",
+      "--upstream",
+      STABILITY.v1_2023_03,
+      "--format",
+      "json",
+    ]);
+    expect(JSON.parse(run.stdout)).toEqual([]);
+    expect(run.code).toBe(0);
+  });
+
+  it("v1, March 2023, checked as v1alpha: names the /v1 paths and how to check it as v1", async () => {
+    const run = await drift(["--upstream", STABILITY.v1_2023_03]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      "This upstream describes `/v1/user/account` and `/v1/user/balance`; the client targets `/v1alpha`",
+    );
+    expect(run.stdout).not.toMatch(/never deprecated|npm run vendor/);
+    expect(run.stdout).toContain(
+      `1. \`npm run drift -- --api-version v1 --upstream ${STABILITY.v1_2023_03}\` to check that document against the v1 client instead`,
+    );
+  });
+});
+
+describe("every version in one run", () => {
+  const both = { upstreams: { v1alpha: STABILITY.v1alpha2023_03, v1: STABILITY.v1_2023_03 } };
+
+  it("checks each vendored version against its own upstream, with one report and one exit code", async () => {
+    const run = await drift(["--format", "json"], both);
+    expect(run.code).toBe(1);
+    const list = JSON.parse(run.stdout) as Finding[];
+    expect(new Set(list.map((f) => f.version))).toEqual(new Set(["v1alpha"]));
+    expect(run.stderr).toMatch(/^drift: v1alpha: compared with openapi\/v1alpha\.openapi\.json: /m);
+    expect(run.stderr).toMatch(/^drift: v1: compared with openapi\/v1\.openapi\.json: 0 change/m);
+    const textRun = await drift([], both);
+    expect(textRun.stdout).toContain(
+      `  v1      openapi/v1.openapi.json vs ${STABILITY.v1_2023_03}`,
+    );
+    expect(textRun.stdout).toContain("Whole document (v1alpha)");
+    expect(textRun.stdout).toContain(
+      "`npm run vendor -- --api-version v1alpha` to take the new spec",
+    );
+  });
+
+  it("exits 0 when no version drifts", async () => {
+    const run = await drift([], {
+      upstreams: { v1alpha: STABILITY.v1alpha2023_01, v1: STABILITY.v1_2023_03 },
+    });
+    expect(run.stdout).toMatch(/^No drift: every upstream describes the client's operations/);
+    expect(run.code).toBe(0);
+  });
+
+  it("--api-version limits the run to one version; --upstream alone means v1alpha", async () => {
+    const one = await drift(["--api-version", "v1"], both);
+    expect(one.stderr).not.toMatch(/v1alpha/);
+    expect(one.code).toBe(0);
+    const alone = await drift(["--upstream", STABILITY.v1alpha2023_01], both);
+    expect(alone.stderr).toMatch(/^drift: v1alpha: read /m);
+    expect(alone.stderr).not.toMatch(/^drift: v1: /m);
+  });
+
+  it("reports what it checked and exits 2 when one version could not be checked", async () => {
+    const run = await drift([], {
+      upstreams: { v1alpha: STABILITY.v1alpha2023_03, v1: `${fixtures.dir}/gone.json` },
+    });
+    expect(run.code).toBe(2);
+    expect(reasonOf(run)).toMatch(COULD_NOT);
+    expect(reasonOf(run)).toContain("(v1: ");
+    expect(run.stdout).toContain("Whole document (v1alpha)");
+  });
+
+  it("refuses an unknown --api-version before reading anything", async () => {
+    const run = await drift(["--api-version", "v2"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^drift: --api-version must be one of v1alpha, v1, got v2$/m);
+  });
+});
+
+describe("exits 2 with one line saying why it could not check", () => {
+  it("for a missing file", async () => {
+    const run = await drift(["--upstream", `${fixtures.dir}/nowhere.json`]);
+    expect(run.code).toBe(2);
+    expect(reasonOf(run)).toMatch(COULD_NOT);
+    expect(reasonOf(run)).toContain("nowhere.json: cannot read file (ENOENT)");
+    expect(run.stdout).toBe("");
+  });
+
+  it("for invalid JSON", async () => {
+    const file = await fixtures.write("broken.json", '{"openapi": "3.0.3", "paths": {');
+    const run = await drift(["--upstream", file]);
+    expect(run.code).toBe(2);
+    expect(reasonOf(run)).toMatch(COULD_NOT);
+    expect(reasonOf(run)).toContain("broken.json: not valid JSON");
+  });
+
+  it("for valid JSON that is not OpenAPI, with an empty stdout in json (never `[]`)", async () => {
+    const file = await fixtures.write("swagger.json", '{"swagger": "2.0", "paths": {}}');
+    const run = await drift(["--upstream", file, "--format", "json"]);
+    expect(run.code).toBe(2);
+    expect(reasonOf(run)).toContain("swagger.json: not an OpenAPI 3.x document (swagger 2.0)");
+    expect(run.stdout).toBe("");
+  });
+
+  it("for an HTTP 404, and says so in the markdown summary too", async () => {
+    const server = await startServer(text(404, "Not Found"));
+    try {
+      const run = await drift(["--upstream", `${server.url}/gone.json`, "--format", "markdown"]);
       expect(run.code).toBe(2);
       expect(reasonOf(run)).toMatch(COULD_NOT);
-      expect(reasonOf(run)).toContain("nowhere.json: cannot read file (ENOENT)");
-      expect(run.stdout).toBe("");
-    });
-
-    it("for invalid JSON", async () => {
-      const file = await fixtures.write("broken.json", '{"openapi": "3.0.3", "paths": {');
-      const run = await drift("--upstream", file);
-      expect(run.code).toBe(2);
-      expect(reasonOf(run)).toMatch(COULD_NOT);
-      expect(reasonOf(run)).toContain("broken.json: not valid JSON");
-    });
-
-    it("for valid JSON that is not OpenAPI", async () => {
-      const file = await fixtures.write("swagger.json", '{"swagger": "2.0", "paths": {}}');
-      const run = await drift("--upstream", file, "--format", "json");
-      expect(run.code).toBe(2);
-      expect(reasonOf(run)).toContain("swagger.json: not an OpenAPI 3.x document (swagger 2.0)");
-      // An empty stdout, never "[]": a "could not check" must not parse as "no findings".
-      expect(run.stdout).toBe("");
-    });
-
-    it("for an HTTP 404, and says so in the markdown summary too", async () => {
-      const server = await startServer(text(404, "Not Found"));
-      try {
-        const run = await drift("--upstream", `${server.url}/gone.json`, "--format", "markdown");
-        expect(run.code).toBe(2);
-        expect(reasonOf(run)).toMatch(COULD_NOT);
-        expect(reasonOf(run)).toContain(`${server.url}/gone.json: HTTP 404`);
-        expect(run.stdout.split("\n")[0]).toBe("## Upstream drift: could not check");
-      } finally {
-        await server.close();
-      }
-    });
-
-    it("for a server that never answers, after --timeout-ms", async () => {
-      const server = await startServer(stall());
-      try {
-        const run = await drift("--upstream", `${server.url}/slow.json`, "--timeout-ms", "300");
-        expect(run.code).toBe(2);
-        expect(reasonOf(run)).toContain("unreachable (no complete response within 300 ms)");
-      } finally {
-        await server.close();
-      }
-    });
-
-    it("for a body that stalls halfway, after --timeout-ms", async () => {
-      const server = await startServer(stallBody());
-      try {
-        const run = await drift("--upstream", `${server.url}/half.json`, "--timeout-ms", "300");
-        expect(run.code).toBe(2);
-        expect(reasonOf(run)).toContain("unreachable (no complete response within 300 ms)");
-      } finally {
-        await server.close();
-      }
-    });
-
-    it("for a refused connection, and as an error annotation in GitHub Actions", async () => {
-      const server = await startServer();
-      const url = `${server.url}/spec.json`;
+      expect(reasonOf(run)).toContain(`${server.url}/gone.json: HTTP 404`);
+      expect(run.stdout.split("\n")[0]).toBe("## Upstream drift: could not check");
+    } finally {
       await server.close();
-      const run = await drift("--upstream", url, "--format", "githubactions");
-      expect(run.code).toBe(2);
-      expect(reasonOf(run)).toContain(`${url}: unreachable (ECONNREFUSED)`);
-      expect(run.stdout).toMatch(/^::error title=drift-could-not-check::.*ECONNREFUSED/);
-    });
+    }
+  });
 
-    it("for an unknown --format", async () => {
-      const run = await drift("--format", "xml");
-      expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(/^drift: unknown --format xml$/m);
-    });
+  it("for a server that never answers, or stalls halfway, after --timeout-ms", async () => {
+    for (const behaviour of [stall(), stallBody()]) {
+      const server = await startServer(behaviour);
+      try {
+        const run = await drift(["--upstream", `${server.url}/slow.json`, "--timeout-ms", "300"]);
+        expect(run.code).toBe(2);
+        expect(reasonOf(run)).toContain("unreachable (no complete response within 300 ms)");
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
+  it("for a refused connection, and as an error annotation in GitHub Actions", async () => {
+    const server = await startServer();
+    const url = `${server.url}/spec.json`;
+    await server.close();
+    const run = await drift(["--upstream", url, "--format", "githubactions"]);
+    expect(run.code).toBe(2);
+    expect(reasonOf(run)).toContain(`${url}: unreachable (ECONNREFUSED)`);
+    expect(run.stdout).toMatch(/^::error title=drift-could-not-check::.*ECONNREFUSED/);
+  });
+
+  it("for an unknown --format or --fail-on", async () => {
+    const format = await drift(["--format", "xml"]);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toMatch(/^drift: unknown --format xml$/m);
+    expect((await drift(["--fail-on", "CRIT"])).stderr).toMatch(/^drift: unknown --fail-on CRIT$/m);
+  });
+});
+
+describe("the drift script", () => {
+  it("--help prints the usage and exits 0", async () => {
+    const run = await children.help;
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${USAGE}\n`);
+    expect(run.stderr).toBe("");
+  });
+
+  it("`npm run -s drift -- --format json` prints JSON only, and the process exits 1 on drift", async () => {
+    const run = await children.npm;
+    expect(run.code).toBe(1);
+    expect(lines(JSON.parse(run.stdout) as Finding[])).toEqual([
+      `INFO response-non-success-status-added ${BALANCE} responses.401`,
+    ]);
   });
 });

@@ -1,33 +1,73 @@
 // Drift findings → text (terminal), json, markdown (pull request / job summary), GitHub annotations.
-// Pure string builders: scripts/drift.ts decides where they go.
-import { atOrAbove, OPERATION_ORDER, type Finding, type Level } from "./drift-compare.ts";
-import { DEFAULT_API_VERSION, PIPELINE } from "./upstream.ts";
+// Pure string builders over one report per API version: scripts/drift.ts decides where they go.
+import type { ApiVersion } from "../../src/operations.ts";
+import { atOrAbove, DOCUMENT, operationOrder, type Finding, type Level } from "./drift/index.ts";
+import { PIPELINE, type ElsewhereHint } from "./upstream.ts";
 
 export const FORMATS = ["text", "json", "markdown", "githubactions"] as const;
 export type Format = (typeof FORMATS)[number];
 
-export interface ReportContext {
-  /** The upstream as given on the command line. */
+/** One version's comparison. */
+export interface VersionReport {
+  version: ApiVersion;
+  /** The upstream as given on the command line, or the version's default. */
   upstream: string;
+  /** No `--upstream` was given: `npm run vendor` reads the same default. */
+  defaultUpstream: boolean;
   sha256: string;
   /** The vendored file, relative to the repository root. */
   vendored: string;
+  findings: Finding[];
+  /** The upstream describes this version's operations under another version's prefix. */
+  elsewhere?: ElsewhereHint | undefined;
+}
+
+/** A version that could not be checked, and the one-line reason (naming the version in a run of several). */
+export interface Failure {
+  version: ApiVersion;
+  reason: string;
+}
+
+export interface ReportContext {
   failOn: Level;
   /** ANSI colour (text only, and only when stdout is a terminal). */
   colour?: boolean;
 }
 
-/** The last words of every drift report. */
-export function nextSteps(upstream: string): string[] {
-  const vendor =
-    upstream === PIPELINE[DEFAULT_API_VERSION].upstream
-      ? "npm run vendor"
-      : `npm run vendor -- --upstream ${upstream}`;
-  return [
-    `\`${vendor}\` to take the new spec into openapi/`,
-    "`npm run generate` to regenerate src/generated/",
-    "fix what the changed types break, then run the tests (`npm test`)",
-  ];
+const allFindings = (reports: VersionReport[]) => reports.flatMap((r) => r.findings);
+const drifted = (reports: VersionReport[], failOn: Level) =>
+  reports.filter((r) => atOrAbove(r.findings, failOn).length > 0);
+
+/** The last words of every drift report: commands that work for what drifted. */
+export function nextSteps(reports: VersionReport[], failOn: Level): string[] {
+  const steps: string[] = [];
+  const toVendor: VersionReport[] = [];
+  for (const r of drifted(reports, failOn)) {
+    if (r.elsewhere && r.findings.some((f) => f.id === "api-under-other-version")) {
+      steps.push(
+        `\`npm run drift -- --api-version ${r.elsewhere.version} --upstream ${r.upstream}\` to check that document against the ${r.elsewhere.version} client instead`,
+      );
+    } else {
+      toVendor.push(r);
+    }
+  }
+  if (toVendor.length > 0) {
+    const everyDefault =
+      toVendor.length === Object.keys(PIPELINE).length && toVendor.every((r) => r.defaultUpstream);
+    const commands = everyDefault
+      ? ["npm run vendor"]
+      : toVendor.map(
+          (r) =>
+            `npm run vendor -- --api-version ${r.version}` +
+            (r.defaultUpstream ? "" : ` --upstream ${r.upstream}`),
+        );
+    steps.push(
+      `${commands.map((c) => `\`${c}\``).join(", then ")} to take the new spec into openapi/`,
+      "`npm run generate` to regenerate src/generated/",
+      "fix what the changed types break, then run the tests (`npm test`)",
+    );
+  }
+  return steps;
 }
 
 function counts(findings: Finding[]): string {
@@ -39,37 +79,56 @@ function counts(findings: Finding[]): string {
   return `${n} change${n === 1 ? "" : "s"} (${parts.join(", ")})`;
 }
 
-function grouped(findings: Finding[]): [string, Finding[]][] {
-  return OPERATION_ORDER.map(
-    (op) => [op, findings.filter((f) => f.operation === op)] as [string, Finding[]],
-  ).filter(([, list]) => list.length > 0);
+/** Findings grouped under a heading per operation, then the version's whole-document ones. */
+function grouped(reports: VersionReport[]): [string, Finding[]][] {
+  return reports.flatMap((r) =>
+    operationOrder(r.version)
+      .map(
+        (op) =>
+          [
+            op === DOCUMENT ? `Whole document (${r.version})` : op,
+            r.findings.filter((f) => f.operation === op),
+          ] as [string, Finding[]],
+      )
+      .filter(([, list]) => list.length > 0),
+  );
 }
 
 const shortHash = (sha256: string) => `${sha256.slice(0, 12)}…`;
 
-export function renderText(findings: Finding[], ctx: ReportContext): string {
+export function renderText(reports: VersionReport[], ctx: ReportContext): string {
   const paint = (code: number, s: string) => (ctx.colour ? `\x1b[${code}m${s}\x1b[0m` : s);
   const levelColour: Record<Level, number> = { ERR: 31, WARN: 33, INFO: 36 };
+  const findings = allFindings(reports);
   const drift = atOrAbove(findings, ctx.failOn);
   const lines: string[] = [];
   if (findings.length === 0) {
     lines.push(
-      paint(32, "No drift:") + ` the client's operations in ${ctx.upstream} match ${ctx.vendored}.`,
+      paint(32, "No drift:") +
+        (reports.length === 1
+          ? ` the client's operations in ${reports[0]!.upstream} match ${reports[0]!.vendored}.`
+          : " every upstream describes the client's operations as its vendored file does."),
     );
-    return `${lines.join("\n")}\n`;
+  } else {
+    lines.push(
+      paint(
+        1,
+        drift.length > 0
+          ? `Upstream drift: ${counts(findings)}`
+          : `No drift at or above ${ctx.failOn}: ${counts(findings)} below it`,
+      ),
+    );
   }
-  lines.push(
-    paint(
-      1,
-      drift.length > 0
-        ? `Upstream drift: ${counts(findings)}`
-        : `No drift at or above ${ctx.failOn}: ${counts(findings)} below it`,
-    ),
-    `  upstream  ${ctx.upstream} (sha256 ${shortHash(ctx.sha256)})`,
-    `  vendored  ${ctx.vendored}`,
-  );
-  for (const [operation, list] of grouped(findings)) {
-    lines.push("", paint(1, operation === "document" ? "Whole document" : operation));
+  if (findings.length > 0 || reports.length > 1) {
+    for (const r of reports) {
+      lines.push(
+        `  ${r.version.padEnd(7)} ${r.vendored} vs ${r.upstream} (sha256 ${shortHash(r.sha256)})` +
+          (r.findings.length === 0 ? ": no drift" : ""),
+      );
+    }
+  }
+  for (const [heading, list] of grouped(reports)) {
+    lines.push("", paint(1, heading));
     for (const f of list) {
       lines.push(
         `  ${paint(levelColour[f.level], f.level.padEnd(4))} ${f.id}${f.path ? `  ${paint(2, f.path)}` : ""}`,
@@ -77,47 +136,62 @@ export function renderText(findings: Finding[], ctx: ReportContext): string {
       );
     }
   }
-  lines.push("");
-  if (drift.length > 0) {
-    lines.push("What to do:", ...nextSteps(ctx.upstream).map((s, i) => `  ${i + 1}. ${s}`));
-  } else {
-    lines.push(`Nothing at or above --fail-on ${ctx.failOn}, so this is not counted as drift.`);
+  if (findings.length > 0) {
+    lines.push("");
+    if (drift.length > 0) {
+      lines.push(
+        "What to do:",
+        ...nextSteps(reports, ctx.failOn).map((s, i) => `  ${i + 1}. ${s}`),
+      );
+    } else {
+      lines.push(`Nothing at or above --fail-on ${ctx.failOn}, so this is not counted as drift.`);
+    }
   }
   return `${lines.join("\n")}\n`;
 }
 
-export function renderJson(findings: Finding[]): string {
-  const list = findings.map(({ id, level, operation, path, text, fingerprint }) => ({
-    id,
-    level,
-    operation,
-    path,
-    text,
-    fingerprint,
-  }));
+export function renderJson(reports: VersionReport[]): string {
+  const list = allFindings(reports).map(
+    ({ id, level, version, operation, path, text, fingerprint }) => ({
+      id,
+      level,
+      version,
+      operation,
+      path,
+      text,
+      fingerprint,
+    }),
+  );
   return `${JSON.stringify(list, null, 2)}\n`;
 }
 
 const cell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\n/g, " ");
 const code = (s: string) => (s ? `\`${cell(s)}\`` : "");
 
-export function renderMarkdown(findings: Finding[], ctx: ReportContext): string {
-  const source = `\`${ctx.upstream}\` (sha256 \`${shortHash(ctx.sha256)}\`)`;
-  if (findings.length === 0) {
-    return `## Upstream drift: none\n\nThe client's operations in ${source} match \`${ctx.vendored}\`.\n`;
-  }
+export function renderMarkdown(reports: VersionReport[], ctx: ReportContext): string {
+  const findings = allFindings(reports);
   const drift = atOrAbove(findings, ctx.failOn);
+  const compared = reports.map(
+    (r) =>
+      `- ${r.version}: \`${r.upstream}\` (sha256 \`${shortHash(r.sha256)}\`) against \`${r.vendored}\`` +
+      (r.findings.length === 0 ? ": no drift" : ""),
+  );
+  if (findings.length === 0) {
+    return `## Upstream drift: none\n\nThe client's operations match the vendored files:\n\n${compared.join("\n")}\n`;
+  }
   const lines = [
     drift.length > 0
       ? `## Upstream drift: ${counts(findings)}`
       : `## Upstream drift: none at or above ${ctx.failOn} (${counts(findings)} below)`,
     "",
-    `Compared ${source} with \`${ctx.vendored}\`; failing on ${ctx.failOn} and above.`,
+    `Failing on ${ctx.failOn} and above. Compared:`,
+    "",
+    ...compared,
   ];
-  for (const [operation, list] of grouped(findings)) {
+  for (const [heading, list] of grouped(reports)) {
     lines.push(
       "",
-      `### ${operation === "document" ? "Whole document" : operation}`,
+      `### ${heading}`,
       "",
       "| Level | Rule | Where | What it means for the client |",
       "| --- | --- | --- | --- |",
@@ -129,7 +203,7 @@ export function renderMarkdown(findings: Finding[], ctx: ReportContext): string 
       "",
       "### What to do",
       "",
-      ...nextSteps(ctx.upstream).map((s, i) => `${i + 1}. ${s}`),
+      ...nextSteps(reports, ctx.failOn).map((s, i) => `${i + 1}. ${s}`),
     );
   }
   return `${lines.join("\n")}\n`;
@@ -141,48 +215,53 @@ const escapeData = (s: string) =>
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 const COMMAND: Record<Level, string> = { ERR: "error", WARN: "warning", INFO: "notice" };
 
-export function renderGithubActions(findings: Finding[], ctx: ReportContext): string {
+export function renderGithubActions(reports: VersionReport[], ctx: ReportContext): string {
+  const findings = allFindings(reports);
   const lines = findings.map(
     (f) =>
       `::${COMMAND[f.level]} title=${escapeProperty(f.id)}::${escapeData(
-        `${f.operation}${f.path ? ` ${f.path}` : ""}: ${f.text}`,
+        `${f.operation === DOCUMENT ? `${f.version} document` : f.operation}${f.path ? ` ${f.path}` : ""}: ${f.text}`,
       )}`,
   );
   if (atOrAbove(findings, ctx.failOn).length > 0) {
-    const steps = nextSteps(ctx.upstream).join(", then ").replace(/`/g, "");
+    const steps = nextSteps(reports, ctx.failOn).join(", then ").replace(/`/g, "");
     lines.push(`::notice title=What to do::${escapeData(`Run ${steps}.`)}`);
   } else {
+    const sources = reports.map((r) => r.upstream).join(" and ");
     lines.push(
-      `::notice title=No drift::${escapeData(`Nothing at or above ${ctx.failOn} in ${ctx.upstream}.`)}`,
+      `::notice title=No drift::${escapeData(`Nothing at or above ${ctx.failOn} in ${sources}.`)}`,
     );
   }
   return `${lines.join("\n")}\n`;
 }
 
-export function render(format: Format, findings: Finding[], ctx: ReportContext): string {
+export function render(format: Format, reports: VersionReport[], ctx: ReportContext): string {
   switch (format) {
     case "json":
-      return renderJson(findings);
+      return renderJson(reports);
     case "markdown":
-      return renderMarkdown(findings, ctx);
+      return renderMarkdown(reports, ctx);
     case "githubactions":
-      return renderGithubActions(findings, ctx);
+      return renderGithubActions(reports, ctx);
     default:
-      return renderText(findings, ctx);
+      return renderText(reports, ctx);
   }
 }
 
 /**
- * What goes to stdout when the check could not run. Text and json print nothing there (the one
- * line is on stderr), so an empty stdout never parses as "no findings"; the job summary and the
- * annotations say it outright, so a scheduled run cannot look green by accident.
+ * What goes to stdout when a version could not be checked. Text and json print nothing there for
+ * it (the reasons are on stderr), so an empty stdout never parses as "no findings"; the job summary
+ * and the annotations say it outright, so a scheduled run cannot look green by accident.
  */
-export function renderCouldNotCheck(format: Format, reason: string): string {
+export function renderCouldNotCheck(format: Format, failures: Failure[]): string {
+  const reason = (f: Failure) => f.reason;
   switch (format) {
     case "markdown":
-      return `## Upstream drift: could not check\n\n${reason}\n\nThis is not a "no drift" result: fix the cause and run \`npm run drift\` again.\n`;
+      return `## Upstream drift: could not check\n\n${failures.map((f) => `- ${reason(f)}`).join("\n")}\n\nThis is not a "no drift" result: fix the cause and run \`npm run drift\` again.\n`;
     case "githubactions":
-      return `::error title=drift-could-not-check::${escapeData(reason)}\n`;
+      return failures
+        .map((f) => `::error title=drift-could-not-check::${escapeData(reason(f))}\n`)
+        .join("");
     default:
       return "";
   }

@@ -3,7 +3,15 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { bundle, createConfig, makeDocumentFromString, parseYaml } from "@redocly/openapi-core";
+import {
+  BaseResolver,
+  bundle,
+  createConfig,
+  makeDocumentFromString,
+  parseYaml,
+  type Document,
+  type Source,
+} from "@redocly/openapi-core";
 import {
   API_VERSIONS,
   operationPath,
@@ -136,30 +144,53 @@ export function serverBase(doc: OpenApiDocument): { origin: string; basePath: st
   return { origin: absolute ? parsed.origin : "", basePath };
 }
 
+const isCodeSamples = (key: string) => key === "x-codeSamples" || key === "x-code-samples";
+const isExtension = (key: string) => key.startsWith("x-");
+
 // A dereferenced circular schema is a cyclic object graph: copy each node once, keeping the cycles.
-const dropCodeSamples = (value: Json, copies = new Map<object, Json>()): Json => {
+const dropKeys = (
+  value: Json,
+  drop: (key: string) => boolean,
+  copies = new Map<object, Json>(),
+): Json => {
   if (value === null || typeof value !== "object") return value;
   const done = copies.get(value);
   if (done !== undefined) return done;
   if (Array.isArray(value)) {
     const out: Json[] = [];
     copies.set(value, out);
-    for (const child of value) out.push(dropCodeSamples(child, copies));
+    for (const child of value) out.push(dropKeys(child, drop, copies));
     return out;
   }
   const out: { [key: string]: Json } = {};
   copies.set(value, out);
   for (const [key, child] of Object.entries(value)) {
-    if (key !== "x-codeSamples" && key !== "x-code-samples")
-      out[key] = dropCodeSamples(child, copies);
+    if (!drop(key)) out[key] = dropKeys(child, drop, copies);
   }
   return out;
 };
 
+/**
+ * Reads external documents with the same keys dropped as the root, so a `$ref` inside a dropped
+ * key (Stability's code samples point at ../examples/… files) is never followed.
+ */
+class PruningResolver extends BaseResolver {
+  constructor(private readonly drop: (key: string) => boolean) {
+    super();
+  }
+  override parseDocument(source: Source, isRoot?: boolean): Document {
+    const document = super.parseDocument(source, isRoot);
+    const parsed = document.parsed as Json;
+    return typeof parsed === "object"
+      ? { ...document, parsed: dropKeys(parsed, this.drop) }
+      : document;
+  }
+}
+
 // OpenAPI 3.0 §4.7.12.1: header parameters with these names SHALL be ignored (the security scheme
 // and the media types say them). Keeping them would make raw callers pass Authorization by hand.
 const IGNORED_HEADERS = new Set(["accept", "content-type", "authorization"]);
-const isIgnoredHeader = (p: Json) =>
+export const isIgnoredHeader = (p: unknown): boolean =>
   isObject(p) &&
   p.in === "header" &&
   typeof p.name === "string" &&
@@ -174,6 +205,11 @@ export interface ExtractOptions {
   dereference?: boolean;
   /** Report missing operations instead of refusing; drift reports them as removed. */
   allowMissing?: boolean;
+  /**
+   * Drop every `x-` extension before resolving `$ref`s (drift: the client reads none), not only
+   * the code samples (vendoring keeps the others).
+   */
+  dropExtensions?: boolean;
 }
 
 /**
@@ -183,7 +219,13 @@ export interface ExtractOptions {
  */
 export async function extractClientSubset(
   doc: OpenApiDocument,
-  { version, location, dereference = false, allowMissing = false }: ExtractOptions,
+  {
+    version,
+    location,
+    dereference = false,
+    allowMissing = false,
+    dropExtensions = false,
+  }: ExtractOptions,
 ): Promise<{ subset: OpenApiDocument; missing: string[]; elsewhere?: ElsewhereHint }> {
   const { origin, basePath } = serverBase(doc);
   const operations = operationsOf(version);
@@ -192,6 +234,11 @@ export async function extractClientSubset(
   for (const { method: upper, path: fullPath, key: label } of operations) {
     const method = upper.toLowerCase();
     const [item, operation] = findOperation(doc, basePath, fullPath, method);
+    if (item && !operation && typeof item.$ref === "string") {
+      // A path item kept in another file: its operations are known once it is resolved.
+      picked[fullPath] = { $ref: item.$ref };
+      continue;
+    }
     if (!item || !operation) {
       missing.push(label);
       continue;
@@ -202,6 +249,14 @@ export async function extractClientSubset(
     if (typeof item.$ref === "string") pathItem.$ref = item.$ref;
     picked[fullPath] = pathItem;
   }
+
+  // Code samples (or, for drift, every extension) go before $refs are resolved: Stability's
+  // multi-file spec points them at example files the client never reads, and a missing one must
+  // not stop vendoring or drift.
+  const drop = dropExtensions ? isExtension : isCodeSamples;
+  const pruned = dropKeys({ ...doc, paths: picked }, drop) as OpenApiDocument;
+  const bundled = await bundleDocument(pruned, location, dereference, drop);
+  missing.push(...keepClientMethods(bundled, operations));
   const elsewhere = missing.length > 0 ? findElsewhere(doc, version) : undefined;
   if (missing.length > 0 && !allowMissing) {
     throw new UpstreamError(
@@ -209,11 +264,6 @@ export async function extractClientSubset(
         (elsewhere ? `; ${describeElsewhere(elsewhere, version)}` : ""),
     );
   }
-
-  // Code samples go before $refs are resolved: Stability's multi-file spec points them at example
-  // files the client never reads, and a missing one must not stop vendoring or drift.
-  const pruned = dropCodeSamples({ ...doc, paths: picked }) as OpenApiDocument;
-  const bundled = await bundleDocument(pruned, location, dereference);
   dropIgnoredHeaders(bundled);
   if (!dereference) keepReferencedComponents(bundled);
 
@@ -273,7 +323,7 @@ export async function extractClientSubset(
     ...(Object.keys(sortedComponents).length > 0 ? { components: sortedComponents } : {}),
   };
   return {
-    subset: dropCodeSamples(subset) as OpenApiDocument,
+    subset: dropKeys(subset, drop) as OpenApiDocument,
     missing,
     ...(elsewhere ? { elsewhere } : {}),
   };
@@ -283,12 +333,14 @@ async function bundleDocument(
   doc: OpenApiDocument,
   location: string,
   dereference: boolean,
+  drop: (key: string) => boolean,
 ): Promise<OpenApiDocument> {
   try {
     const config = await createConfig({});
     const result = await bundle({
       doc: makeDocumentFromString(JSON.stringify(doc), location),
       config,
+      externalRefResolver: new PruningResolver(drop),
       dereference,
       removeUnusedComponents: !dereference,
     });
@@ -301,6 +353,32 @@ async function bundleDocument(
       `${location}: cannot resolve references (${(error as Error).message.split("\n")[0]})`,
     );
   }
+}
+
+/**
+ * After bundling, a path item that came from another file holds every method it has there: keep
+ * the client's method and the path-level parameters, and name the operations it lacks.
+ */
+function keepClientMethods(
+  doc: OpenApiDocument,
+  operations: ReturnType<typeof operationsOf>,
+): string[] {
+  const paths = doc.paths as { [key: string]: Json };
+  const missing: string[] = [];
+  for (const { method: upper, path: fullPath, key: label } of operations) {
+    const item = paths[fullPath];
+    if (item === undefined) continue;
+    const method = upper.toLowerCase();
+    if (!isObject(item) || !isObject(item[method])) {
+      delete paths[fullPath];
+      missing.push(label);
+      continue;
+    }
+    for (const key of Object.keys(item)) {
+      if (key !== method && key !== "parameters" && key !== "$ref") delete item[key];
+    }
+  }
+  return missing;
 }
 
 /**

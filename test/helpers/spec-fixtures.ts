@@ -1,7 +1,7 @@
 // Upstream-like documents derived from the vendored spec by small, named mutations, so every
 // fixture says what changed. Tests never read ../shared: the vendored file is the only source.
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -217,11 +217,72 @@ export const mutations = {
   balanceDeprecated: (doc) => {
     balance(doc).deprecated = true;
   },
+  organizationHeaderUuid: (doc) => {
+    at(organizationHeader(doc), "schema").format = "uuid";
+  },
+  creditsDescriptionChanged: (doc) => {
+    property(doc, "BalanceResponseBody", "credits").description = "Credits left.";
+  },
+  serverChanged: (doc) => {
+    doc.servers = [{ url: "https://api.example.com" }];
+  },
   creditsMaximumAdded: (doc) => {
     property(doc, "BalanceResponseBody", "credits").maximum = 1000;
   },
 
   // ── INFO ──
+  balanceOperationIdRemoved: (doc) => {
+    delete balance(doc).operationId;
+  },
+  balanceBodyOptional: (doc) => {
+    balance(doc).requestBody = {
+      content: { "application/json": { schema: { type: "object" } } },
+    };
+  },
+  balanceBodyRequired: (doc) => {
+    balance(doc).requestBody = {
+      required: true,
+      content: { "application/json": { schema: { type: "object" } } },
+    };
+  },
+  balanceTagAdded: (doc) => {
+    list(balance(doc).tags, "balance tags").push("credits");
+  },
+  balanceTagRemoved: (doc) => {
+    balance(doc).tags = [];
+  },
+  organizationHeaderWidened: (doc) => {
+    organizationHeader(doc).schema = { oneOf: [{ type: "string" }, { type: "integer" }] };
+  },
+  organizationHeaderLowercase: (doc) => {
+    organizationHeader(doc).name = "organization";
+  },
+  balanceAcceptedDocumented: (doc) => {
+    at(balance(doc), "responses")["202"] = { description: "Accepted" };
+  },
+  accountXmlAdded: (doc) => {
+    at(account(doc), "responses", "200", "content")["application/xml"] = {
+      schema: { type: "string" },
+    };
+  },
+  balanceJsonCharset: (doc) => {
+    const content = at(balance(doc), "responses", "200", "content");
+    content["application/json; charset=utf-8"] = content["application/json"];
+    delete content["application/json"];
+  },
+  profilePictureRequired: (doc) => {
+    list(schema(doc, "AccountResponseBody").required, "account required").push("profile_picture");
+  },
+  accountPlanRequired: (doc) => {
+    at(schema(doc, "AccountResponseBody"), "properties").plan = { type: "string" };
+    list(schema(doc, "AccountResponseBody").required, "account required").push("plan");
+  },
+  balanceSecurityRemoved: (doc) => {
+    balance(doc).security = [];
+  },
+  infoVersionChanged: (doc) => {
+    at(doc, "info").version = "0.2";
+  },
   optionalQueryAdded: (doc) => {
     balanceParameters(doc).push({ in: "query", name: "currency", schema: { type: "string" } });
   },
@@ -286,7 +347,7 @@ export const REALISTIC_DRIFT: MutationName[] = [
 
 export interface FixtureDir {
   dir: string;
-  /** Writes a spec (JSON, or YAML when the name ends in .yaml) or raw text; returns its path. */
+  /** Writes a spec (JSON, or YAML when the name ends in .yaml) or raw text, making folders; returns its path. */
   write(name: string, content: Spec | string): Promise<string>;
   remove(): Promise<void>;
 }
@@ -304,6 +365,7 @@ export async function fixtureDir(): Promise<FixtureDir> {
           : /\.ya?ml$/.test(name)
             ? stringifyYaml(content)
             : `${JSON.stringify(content, null, 2)}\n`;
+      await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, text);
       return file;
     },
