@@ -15,15 +15,9 @@ const flags = parseFlags(
     "api-version": { type: "string" },
     spec: { type: "string" },
     "out-dir": { type: "string" },
-    help: { type: "boolean", short: "h", default: false },
   },
   USAGE,
 );
-if (flags.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-
 try {
   const versions = versionsFrom(flags["api-version"]);
   if (versions.length > 1 && flags.spec !== undefined)

@@ -12,15 +12,9 @@ const flags = parseFlags(
     "api-version": { type: "string" },
     upstream: { type: "string" },
     out: { type: "string" },
-    help: { type: "boolean", short: "h", default: false },
   },
   USAGE,
 );
-if (flags.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-
 try {
   const versions =
     flags["api-version"] === undefined && flags.upstream !== undefined

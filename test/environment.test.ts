@@ -1,9 +1,9 @@
 // STABILITY_BASE_URL is the default base URL for the library and the CLI; an explicit baseUrl or
 // --base-url wins. The CLI tests run the built dist/cli.js.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { StabilityInputError, createStabilityClient } from "../src/index.ts";
+import { createStabilityClient } from "../src/index.ts";
 import { buildDist, type BuiltDist } from "./helpers/dist.ts";
-import { json, recordingFetch, serverPerTest } from "./helpers/server.ts";
+import { json, recordingFetch, refusal, serverPerTest } from "./helpers/server.ts";
 
 const apiKey = "sk-environment-test";
 const serve = serverPerTest();
@@ -12,17 +12,6 @@ afterEach(() => {
   if (saved === undefined) delete process.env.STABILITY_BASE_URL;
   else process.env.STABILITY_BASE_URL = saved;
 });
-
-/** The error creating a client throws; fails the test when it does not throw. */
-function creationError(options: Parameters<typeof createStabilityClient>[0]): StabilityInputError {
-  try {
-    createStabilityClient(options);
-  } catch (error) {
-    if (error instanceof StabilityInputError) return error;
-    throw error;
-  }
-  throw new Error("expected createStabilityClient to throw");
-}
 
 describe("STABILITY_BASE_URL in the library", () => {
   it("is the default baseUrl", async () => {
@@ -58,7 +47,7 @@ describe("STABILITY_BASE_URL in the library", () => {
   ])("refuses %s, naming the variable, before anything is sent", (_, value, message) => {
     process.env.STABILITY_BASE_URL = value;
     const { fetch, requests } = recordingFetch();
-    const error = creationError({ apiKey, fetch });
+    const error = refusal({ apiKey, fetch });
     expect(error.field).toBe("STABILITY_BASE_URL");
     expect(error.message).toMatch(message);
     expect(requests).toHaveLength(0);

@@ -7,22 +7,18 @@ import {
   createStabilityClient,
   type StabilityClientOptions,
 } from "../src/index.ts";
-import { clientFor, failure, json, recordingFetch, serverPerTest } from "./helpers/server.ts";
+import {
+  clientFor,
+  failure,
+  json,
+  recordingFetch,
+  refusal,
+  serverPerTest,
+} from "./helpers/server.ts";
 
 const apiKey = "sk-input-checks-test-key";
 const serve = serverPerTest();
 afterEach(() => vi.unstubAllGlobals());
-
-/** What creating a client threw; fails the test when it did not throw a StabilityInputError. */
-function refusal(options: StabilityClientOptions): StabilityInputError {
-  try {
-    createStabilityClient(options);
-  } catch (error) {
-    if (error instanceof StabilityInputError) return error;
-    throw error;
-  }
-  throw new Error("expected createStabilityClient to throw");
-}
 
 // What HTTP can carry in a field value, by RFC 9110 less control characters: visible ASCII,
 // space and Latin-1 letters. Names are tokens.

@@ -4,7 +4,11 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { afterEach } from "vitest";
 import { bundled } from "../../scripts/lib/bundle-entry.ts";
-import { createStabilityClient, type StabilityClientOptions } from "../../src/index.ts";
+import {
+  StabilityInputError,
+  createStabilityClient,
+  type StabilityClientOptions,
+} from "../../src/index.ts";
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -198,4 +202,15 @@ export async function failure(call: Promise<unknown>): Promise<Error> {
 /** A client for a test server that logs nothing; the test names every other option it relies on. */
 export function clientFor(server: TestServer, options: StabilityClientOptions) {
   return createStabilityClient({ baseUrl: server.url, logLevel: "off", ...options });
+}
+
+/** The StabilityInputError creating a client throws; fails the test when it throws nothing or another error. */
+export function refusal(options?: StabilityClientOptions): StabilityInputError {
+  try {
+    createStabilityClient(options);
+  } catch (error) {
+    if (error instanceof StabilityInputError) return error;
+    throw error;
+  }
+  throw new Error("expected createStabilityClient to throw");
 }
