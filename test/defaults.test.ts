@@ -20,8 +20,11 @@ function readmeDefaults(): Map<string, string> {
 }
 
 /** How the README writes a default: `2`, `"warn"`, `false`, `{}`. */
-const written = (value: unknown) =>
-  `\`${typeof value === "string" ? JSON.stringify(value) : typeof value === "object" ? "{}" : String(value)}\``;
+function written(value: unknown): string {
+  if (typeof value === "string") return `\`${JSON.stringify(value)}\``;
+  if (typeof value === "number" || typeof value === "boolean") return `\`${value}\``;
+  return "`{}`";
+}
 
 describe("DEFAULTS", () => {
   it("is what the README's defaults table states, option by option", () => {
