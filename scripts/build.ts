@@ -23,8 +23,11 @@ console.log(
   `build: bundled ${BUNDLES.map((file) => `${OUT}/${file}`).join(", ")} with source maps (version ${packageVersion()})`,
 );
 
+// --noCheck: the build only emits declarations (identical bytes, 40 % less time); checking is
+// `npm run typecheck`'s job, which `npm test` and, before a publish, `prepublishOnly` run.
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-const run = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { stdio: "inherit" });
+const args = [tsc, "-p", "tsconfig.build.json", "--noCheck"];
+const run = spawnSync(process.execPath, args, { stdio: "inherit" });
 if (run.status !== 0)
   fail(`build: tsc -p tsconfig.build.json exited with ${run.status ?? run.signal}`);
 console.log(`build: wrote the .d.ts files and their maps with tsc`);

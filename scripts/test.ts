@@ -2,9 +2,10 @@
 // size budget) and the test suite, with one exit code and every failure reported, not only the
 // first: a spec change that breaks typecheck also shows which tests it breaks.
 //
-// The checks start together; the suite starts when all but lint are done. Lint is the long pole
-// (about 8 s of a 2-core machine's 12 s of checks) and leaves a core idle that the suite fills.
-// Starting the suite with everything else instead loads the machine enough to starve the
+// The checks start together; the suite starts when all but the type check and lint are done.
+// Those two share one TypeScript program (scripts/check.ts), the long pole (about 12 s of a 2-core
+// machine), and leave room that the suite's in-process group, mostly waiting on timers, fills.
+// Starting the suite with every check at once loads the machine enough to starve the
 // timing-sensitive tests, and running the checks niced only delays them until the suite is done.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
@@ -21,20 +22,8 @@ function bin(pkg: string, command = pkg): string {
 const tsx = ["--import", "tsx"];
 
 const CHECKS: { name: string; args: string[] }[] = [
-  // --incremental keeps what tsc learnt in node_modules/.cache and re-checks only what changed and
-  // what depends on it: on a clean clone the same full check, afterwards a few seconds less.
-  {
-    name: "typecheck",
-    args: [
-      bin("typescript", "tsc"),
-      "-p",
-      "tsconfig.json",
-      "--incremental",
-      "--tsBuildInfoFile",
-      "node_modules/.cache/stability-user-client/typecheck.tsbuildinfo",
-    ],
-  },
-  { name: "lint", args: [bin("eslint"), "--max-warnings", "0", "."] },
+  // tsc's type check and ESLint from one TypeScript program (scripts/check.ts).
+  { name: "typecheck + lint", args: [...tsx, "scripts/check.ts"] },
   // --cache keys on each file's content and Prettier's options, so it never hides a change.
   { name: "format", args: [bin("prettier"), "--check", "--cache", "."] },
   { name: "generate --check", args: [...tsx, "scripts/generate.ts", "--check"] },
@@ -68,12 +57,13 @@ function check({ name, args }: (typeof CHECKS)[number]): Promise<Outcome> {
   return finished(child, name, () => output);
 }
 
-const lint = check(CHECKS.find((step) => step.name === "lint")!);
-const others = await Promise.all(CHECKS.filter((step) => step.name !== "lint").map(check));
+const LONG = "typecheck + lint";
+const long = check(CHECKS.find((step) => step.name === LONG)!);
+const others = await Promise.all(CHECKS.filter((step) => step.name !== LONG).map(check));
 const suite = spawn(process.execPath, [bin("vitest"), "run", ...process.argv.slice(2)], {
   stdio: "inherit",
 });
-const outcomes = [...others, ...(await Promise.all([lint, finished(suite, "vitest", () => "")]))];
+const outcomes = [...others, ...(await Promise.all([long, finished(suite, "vitest", () => "")]))];
 
 const failed = outcomes.filter((outcome) => !outcome.ok);
 for (const { name, output } of failed) {
