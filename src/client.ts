@@ -24,7 +24,13 @@ import { readBody } from "./body.js";
 import { checkHeaders, checkValue, mergeHeaders } from "./headers.js";
 import { checkCallOptions, resolveOptions } from "./resolve.js";
 import { isRetryable, parseRetryAfter, retryDelay } from "./retry.js";
-import { ORGANIZATION_HEADER, type Body, type RawPathsOf } from "./spec.js";
+import {
+  ORGANIZATION_HEADER,
+  type Body,
+  type CallHeaders,
+  type RawPathsOf,
+  type SpecPath,
+} from "./spec.js";
 
 /** The account that owns the API key: `id`, `email`, `organizations`, and maybe `profile_picture`. */
 export type Account = Body<"v1alpha", "account">;
@@ -222,17 +228,19 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
     options: RequestOptions = {},
     organization?: string,
   ): Promise<HttpInfo<Body<"v1alpha", N>>> {
-    const path = operationPath(apiVersion, name);
+    const path: SpecPath = operationPath(apiVersion, name);
     const target = { method: OPERATIONS[name].method, path };
     const { signal } = options;
     checkCallOptions(options);
     // Merged per call only when the call brings headers or an organization.
     let sent: Record<string, string> = headers;
     if (options.headers) sent = mergeHeaders(sent, checkHeaders(options.headers));
-    if (organization !== undefined)
-      sent = mergeHeaders(sent, {
+    if (organization !== undefined) {
+      const asked: CallHeaders<"balance"> = {
         [ORGANIZATION_HEADER]: checkValue(organization, "organization"),
-      });
+      };
+      sent = mergeHeaders(sent, asked);
+    }
     const maxRetries = options.maxRetries ?? cfg.maxRetries;
     const timeoutMs = options.timeoutMs ?? cfg.timeoutMs;
     for (let n = 0; ; n++) {

@@ -35,16 +35,17 @@ export function checkHeaders(headers: Record<string, string>): Record<string, st
 
 /**
  * `base` with `extra` laid over it. Names are compared without case, so each header is sent once
- * with the later value; `Authorization` in `extra` is ignored, so the client's own always stays.
+ * with the later value; `Authorization` in `extra` is ignored, so the client's own always stays,
+ * and so is a header whose value is `undefined` (an optional header not given).
  */
 export function mergeHeaders(
   base: Record<string, string>,
-  extra: Record<string, string>,
+  extra: { [name: string]: string | undefined },
 ): Record<string, string> {
   const merged = { ...base };
   for (const [name, value] of Object.entries(extra)) {
     const lower = name.toLowerCase();
-    if (lower === "authorization") continue;
+    if (lower === "authorization" || value === undefined) continue;
     for (const key in merged) if (key.toLowerCase() === lower) delete merged[key];
     merged[name] = value;
   }

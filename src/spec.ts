@@ -4,7 +4,13 @@
 import type { paths as V1Paths } from "./generated/v1.js";
 import type { paths as V1alphaPaths } from "./generated/v1alpha.js";
 import type { ApiErrorBody } from "./errors.js";
-import type { ApiVersion, OPERATIONS, OperationName, OperationPath } from "./operations.js";
+import type {
+  API_VERSIONS,
+  ApiVersion,
+  OPERATIONS,
+  OperationName,
+  OperationPath,
+} from "./operations.js";
 
 /** The generated `paths` of each API version. */
 export interface PathsByVersion {
@@ -104,6 +110,24 @@ interface Sent {
   account: { always: "Authorization" | "Accept"; optional: never };
   balance: { always: "Authorization" | "Accept"; optional: typeof ORGANIZATION_HEADER };
 }
+
+/** A path the generated `paths` of some version has: what the facade may request. */
+export type SpecPath = { [V in ApiVersion]: keyof PathsByVersion[V] & string }[ApiVersion];
+
+// Every version's declared headers at once; `never` when a version declares none.
+type HeadersOfAll<N extends OperationName, Vs = typeof API_VERSIONS> = Vs extends readonly [
+  infer V extends ApiVersion,
+  ...infer Rest,
+]
+  ? HeaderParams<V, N> & HeadersOfAll<N, Rest>
+  : unknown;
+
+/**
+ * The headers the facade may send for an operation when the caller asks, as every version's
+ * generated types declare them. The object the facade builds is typed by it, so a header name a
+ * version no longer declares fails to compile where the object is written, however it is spelled.
+ */
+export type CallHeaders<N extends OperationName> = HeadersOfAll<N>;
 
 /** The `Organization` header, by the name the spec gives it (each version's check below confirms it). */
 export const ORGANIZATION_HEADER = "Organization" satisfies keyof HeaderParams<
