@@ -92,6 +92,22 @@ describe.for(API_VERSIONS)("generating %s", (version) => {
   });
 });
 
+it("generates the examples of a schema that refers to itself, without looping", async () => {
+  // v1's account has no example of its own, so its example is composed from its properties'.
+  const spec = JSON.parse(specBytes("v1").toString("utf8")) as {
+    components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+  };
+  spec.components.schemas.AccountResponseBody!.properties.parent = {
+    $ref: "#/components/schemas/AccountResponseBody",
+  };
+  const cyclic = path.join(dir, "v1-cyclic.openapi.json");
+  await writeFile(cyclic, JSON.stringify(spec, null, 2));
+  const outputs = new Map(await generateVersion("v1", { spec: cyclic, outDir: dir }));
+  const examples = outputs.get(path.join(dir, "v1.examples.ts"));
+  expect(examples).toMatch(/"email": "example@stability.ai"/);
+  expect(examples).not.toMatch(/"parent"/);
+});
+
 // The command itself. Each run loads openapi-typescript (about a second of CPU), so there are few.
 describe.concurrent("npm run generate (scripts/generate.ts)", () => {
   const generate = (...args: string[]) => runTs("scripts/generate.ts", args);

@@ -22,20 +22,22 @@ function deref(node: unknown, doc: Node): Node | undefined {
 
 /**
  * A schema's example: the schema's own `example`, else an object of its properties' examples, else
- * an array of one item's example; `undefined` when none exists.
+ * an array of one item's example; `undefined` when none exists. A schema met again on the way down
+ * (one that refers to itself) gives none there, so a cycle ends.
  */
-function exampleOf(schema: unknown, doc: Node): unknown {
+function exampleOf(schema: unknown, doc: Node, within = new Set<Node>()): unknown {
   const node = deref(schema, doc);
-  if (node === undefined) return undefined;
+  if (node === undefined || within.has(node)) return undefined;
   if (node.example !== undefined) return node.example;
+  const inner = new Set(within).add(node);
   if (node.properties) {
     const entries = Object.entries(node.properties as Node)
-      .map(([key, property]) => [key, exampleOf(property, doc)])
+      .map(([key, property]) => [key, exampleOf(property, doc, inner)])
       .filter(([, value]) => value !== undefined);
     return entries.length > 0 ? Object.fromEntries(entries) : undefined;
   }
   if (node.type === "array") {
-    const item = exampleOf(node.items, doc);
+    const item = exampleOf(node.items, doc, inner);
     return item === undefined ? undefined : [item];
   }
   return undefined;
