@@ -17,7 +17,7 @@ import {
   errorClassForStatus,
   type ApiErrorBody,
 } from "../src/index.ts";
-import { json, startServer, text, type Behaviour, type TestServer } from "./helpers/server.ts";
+import { closedPort, json, startServer, text, type Behaviour, type TestServer } from "./helpers/server.ts";
 
 const KEY = "sk-test-0123456789abcdef";
 
@@ -212,10 +212,7 @@ describe("the API key never leaks through an error", () => {
 
 describe("when no response comes", () => {
   it("throws StabilityConnectionError with the cause on a refused connection", async () => {
-    // A port that was just listening and is now closed refuses connections.
-    const closed = await startServer();
-    const url = closed.url;
-    await closed.close();
+    const url = `http://127.0.0.1:${await closedPort()}`;
     const stability = createStabilityClient({ apiKey: KEY, baseUrl: url, maxRetries: 0 });
 
     const error = (await rejection(stability.balance())) as StabilityConnectionError;

@@ -15,7 +15,8 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from "node:http";
-import type { AddressInfo } from "node:net";
+import { readFileSync } from "node:fs";
+import { connect, type AddressInfo } from "node:net";
 
 export interface Received {
   method: string;
@@ -124,14 +125,41 @@ export function recordingFetch(
   return { fetch: fetch, requests };
 }
 
-/** A loopback port nothing listens on (bound, then released): connecting to it is refused. */
+/** The ports the kernel hands to `listen(0)` (Linux; elsewhere a range that covers IANA's). */
+export function ephemeralPortRange(): [low: number, high: number] {
+  try {
+    const [low, high] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8")
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (Number.isInteger(low) && Number.isInteger(high)) return [low!, high!];
+  } catch {
+    // not Linux
+  }
+  return [32768, 65535];
+}
+
+function refuses(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(false)));
+    socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
+  });
+}
+
+/**
+ * A loopback port nothing listens on: connecting to it is refused. It lies below the ephemeral
+ * range, because a released ephemeral port can be handed to a parallel test's server while a
+ * client is still retrying against it (CI saw a "refused" call answered with a 200).
+ */
 export async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, "close");
-  return port;
+  const high = Math.min(ephemeralPortRange()[0] - 1, 32767);
+  const low = Math.max(1024, high - 8191);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    if (await refuses(port)) return port;
+  }
+  throw new Error(`closedPort: no refused port found in ${low}-${high}`);
 }
 
 export interface Run {
