@@ -17,7 +17,14 @@ import {
   errorClassForStatus,
   type ApiErrorBody,
 } from "../src/index.ts";
-import { closedPort, json, startServer, text, type Behaviour, type TestServer } from "./helpers/server.ts";
+import {
+  closedPort,
+  json,
+  startServer,
+  text,
+  type Behaviour,
+  type TestServer,
+} from "./helpers/server.ts";
 
 const KEY = "sk-test-0123456789abcdef";
 
