@@ -23,17 +23,24 @@ afterEach(() => {
 
 describe("one signal shared by many calls", () => {
   it("serves 50 concurrent calls, with retries, without a warning or a listener left behind", async () => {
-    // Half the calls get a 503 first, so 25 calls wait to retry on the one signal at once.
-    let answered = 0;
+    // Half the calls get one 503 first, so 25 calls wait to retry on the one signal at once. Calls
+    // are told apart by a header, not by arrival order: under load a retry can arrive before
+    // another call's first attempt.
+    const refused = new Set<number>();
     const server = await serve(
-      delayed(20, (req, res) =>
-        (answered++ < 25 ? json(503, {}, { "retry-after-ms": "20" }) : ok)(req, res),
-      ),
+      delayed(20, (req, res) => {
+        const call = Number(req.headers["x-call"]);
+        const first = call % 2 === 0 && !refused.has(call);
+        if (first) refused.add(call);
+        (first ? json(503, {}, { "retry-after-ms": "20" }) : ok)(req, res);
+      }),
     );
     const client = clientFor(server, { apiKey, maxRetries: 1 });
     const controller = new AbortController();
     const results = await Promise.allSettled(
-      Array.from({ length: 50 }, () => client.balance({ signal: controller.signal })),
+      Array.from({ length: 50 }, (_, call) =>
+        client.balance({ signal: controller.signal, headers: { "X-Call": String(call) } }),
+      ),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(50);
     expect(server.received).toHaveLength(75);
