@@ -4,7 +4,8 @@ import { StabilityInputError } from "./errors.js";
 
 // RFC 9110: a field name is a token; a value is visible ASCII, space or Latin-1 (obs-text), and
 // here never a control character (C0, DEL or C1), although undici would send some of those.
-const TOKEN = /^[!#$%&'*+.^_`|~\w-]+$/;
+// `__proto__` is a token, but fetch reads a headers object as a record and drops that key.
+const TOKEN = /^(?!__proto__$)[!#$%&'*+.^_`|~\w-]+$/;
 const VALUE = /^[\x20-\x7e\xa0-\xff]*$/;
 
 /** Whether a URL's hostname is this machine, where plain http:// never crosses a network. */
@@ -26,7 +27,7 @@ export function checkHeaders(headers: Record<string, string>): Record<string, st
     if (!TOKEN.test(name))
       throw new StabilityInputError(
         "headers",
-        `has a name that is not an HTTP token: ${JSON.stringify(name)}`,
+        `has a name fetch cannot send: ${JSON.stringify(name)}`,
       );
     checkValue(value, `headers.${name}`);
   }
