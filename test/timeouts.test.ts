@@ -41,19 +41,21 @@ describe("timeouts", () => {
   });
 
   it("retries a timed-out attempt, then returns the 200", async () => {
+    // The limit also bounds the second attempt, so it leaves room for a loaded machine.
     const server = await serve(stall(), ok);
-    const client = clientFor(server, { apiKey, timeoutMs: 100, maxRetries: 1 });
+    const client = clientFor(server, { apiKey, timeoutMs: 500, maxRetries: 1 });
     await expect(client.balance()).resolves.toEqual({ credits: 7 });
     expect(server.received).toHaveLength(2);
   });
 
   it("applies timeoutMs to each attempt, not to the whole call", async () => {
-    // Two attempts of ~300 ms each would overrun a 500 ms budget for the whole call.
+    // Two attempts of ~600 ms each would overrun a 1,000 ms budget for the whole call; each
+    // attempt keeps 400 ms of slack for a loaded machine.
     const server = await serve(
-      delayed(300, json(503, {}, { "retry-after-ms": "5" })),
-      delayed(300, ok),
+      delayed(600, json(503, {}, { "retry-after-ms": "5" })),
+      delayed(600, ok),
     );
-    const client = clientFor(server, { apiKey, timeoutMs: 500 });
+    const client = clientFor(server, { apiKey, timeoutMs: 1000 });
     await expect(client.balance()).resolves.toEqual({ credits: 7 });
     expect(server.received).toHaveLength(2);
   });
