@@ -45,8 +45,9 @@ export interface StabilityClientOptions<V extends ApiVersion = ApiVersion> {
   /**
    * Extra headers sent with every request (a `User-Agent`, a tracing header). Names are matched
    * without case; a name that is not an HTTP token (or is `__proto__`, which fetch drops), or a
-   * value with a control character or one beyond Latin-1, is refused. Cannot override `Authorization`. A `User-Agent` given here goes
-   * first and the client's `stability-user-client/<version>` follows it.
+   * value with a control character or one beyond Latin-1, is refused. Cannot override
+   * `Authorization`. A `User-Agent` given here goes first and the client's
+   * `stability-user-client/<version>` follows it.
    * @default {}
    * @example { "User-Agent": "credit-watch/1.0" }
    */
