@@ -162,8 +162,8 @@ type Check<V extends ApiVersion, N extends OperationName> = [Operation<V, N>] ex
     : [Unbound<V, N, "header" | "query" | "path" | "cookie">] extends [never]
       ? [Undeclared<V, N>] extends [never]
         ? true
-        : `${Where<V, N>} does not declare ${Undeclared<V, N> & string}, which the client sends (src/operations.ts)`
-      : `${Where<V, N>} requires ${Unbound<V, N, "header" | "query" | "path" | "cookie"> & string}, which src/operations.ts does not bind to a call option`;
+        : `${Where<V, N>} does not declare ${Undeclared<V, N>}, which the client sends (src/operations.ts)`
+      : `${Where<V, N>} requires ${Unbound<V, N, "header" | "query" | "path" | "cookie">}, which src/operations.ts does not bind to a call option`;
 
 type Verdicts = {
   [V in ApiVersion]: { [N in OperationName]: Check<V, N> }[OperationName];
