@@ -1,0 +1,237 @@
+// `stability-user mcp` as an MCP client meets it: the SDK's own Client over a real stdio child
+// process running the built dist/cli.js, against a local server on 127.0.0.1.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { API_VERSIONS, OPERATIONS, VERSION, type ApiVersion } from "../src/index.ts";
+import { buildDist, type BuiltDist } from "./helpers/dist.ts";
+import { json, startServer, type Behaviour, type TestServer } from "./helpers/server.ts";
+
+const KEY = "sk-mcp-test-0123456789abcdef";
+let dist: BuiltDist;
+// One server and one MCP server process per API version for the file; each test sets the answer.
+let server: TestServer;
+let answer: Behaviour;
+const clients = {} as Record<ApiVersion, Client>;
+
+beforeAll(async () => {
+  dist = await buildDist();
+  server = await startServer((req, res) => answer(req, res));
+  for (const version of API_VERSIONS) clients[version] = await connect(version);
+}, 60_000);
+afterAll(async () => {
+  await Promise.all(Object.values(clients).map((client) => client.close()));
+  await server.close();
+  await dist.remove();
+});
+beforeEach(() => {
+  answer = json(404, { id: "e0", name: "not_found", message: "this test set no answer" });
+  server.received.length = 0;
+});
+
+/** An MCP client connected to `stability-user mcp` (initialize done) for the test server. */
+async function connect(apiVersion: ApiVersion): Promise<Client> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [`${dist.dir}/cli.js`, "mcp", "--base-url", server.url, "--api-version", apiVersion],
+    env: { STABILITY_API_KEY: KEY },
+    stderr: "pipe",
+  });
+  const client = new Client({ name: "mcp-test", version: "1.0.0" });
+  await client.connect(transport);
+  return client;
+}
+
+interface SpecParameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  description?: string;
+  schema: Record<string, unknown>;
+}
+
+/** What the vendored spec says of an operation, read here independently of src/. */
+function specOf(version: ApiVersion, name: keyof typeof OPERATIONS) {
+  const doc = JSON.parse(readFileSync(`openapi/${version}.openapi.json`, "utf8"));
+  const operation = doc.paths[`/${version}${OPERATIONS[name].path}`].get;
+  const parameters = (operation.parameters ?? []).map(
+    (p: SpecParameter | { $ref: string }): SpecParameter =>
+      "$ref" in p ? doc.components.parameters[p.$ref.split("/").pop()!] : p,
+  );
+  return {
+    description: operation.description as string,
+    parameters: parameters as SpecParameter[],
+  };
+}
+
+/** The tool argument a parameter becomes: the client's option name (`Organization` → `organization`). */
+const argumentName = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
+
+const ACCOUNT = {
+  id: "user-1",
+  email: "ada@example.com",
+  organizations: [{ id: "org-1", name: "Ada's", role: "OWNER", is_default: true }],
+};
+
+describe("initialize", () => {
+  it("names the server stability-user at the package's version, with tools", async () => {
+    const client = clients.v1alpha;
+    expect(client.getServerVersion()).toEqual({ name: "stability-user", version: VERSION });
+    expect(client.getServerCapabilities()?.tools).toBeDefined();
+  });
+});
+
+describe.each(API_VERSIONS)("tools/list on %s", (version) => {
+  it("lists one tool per operation, described and parameterised as the spec says", async () => {
+    const { tools } = await clients[version].listTools();
+    expect(tools.map((t) => t.name)).toEqual(Object.keys(OPERATIONS));
+    for (const tool of tools) {
+      const spec = specOf(version, tool.name as keyof typeof OPERATIONS);
+      expect(tool.description).toBe(spec.description);
+      const properties = Object.fromEntries(
+        spec.parameters.map((p) => [
+          argumentName(p.name),
+          { ...p.schema, description: p.description },
+        ]),
+      );
+      expect(tool.inputSchema.properties ?? {}).toEqual(properties);
+      const required = spec.parameters.filter((p) => p.required).map((p) => argumentName(p.name));
+      expect(tool.inputSchema.required ?? []).toEqual(required);
+      expect(tool.annotations?.readOnlyHint).toBe(true);
+    }
+  });
+
+  it("gives balance an organization argument, the spec's Organization header", async () => {
+    const { tools } = await clients[version].listTools();
+    const balance = tools.find((t) => t.name === "balance");
+    expect(balance?.inputSchema.properties).toHaveProperty("organization.type", "string");
+    expect(tools.find((t) => t.name === "account")?.inputSchema.properties ?? {}).toEqual({});
+  });
+});
+
+describe("tools/call", () => {
+  it("account returns the served body as structured content, and as JSON text", async () => {
+    answer = json(200, ACCOUNT);
+    const result = await clients.v1alpha.callTool({ name: "account", arguments: {} });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual(ACCOUNT);
+    expect(result.content).toEqual([{ type: "text", text: JSON.stringify(ACCOUNT) }]);
+    expect(server.received.map((r) => r.path)).toEqual(["/v1alpha/user/account"]);
+    expect(server.received[0]?.headers.authorization).toBe(KEY);
+    expect(server.received[0]?.headers).not.toHaveProperty("organization");
+  });
+
+  it("balance sends the organization as the Organization header on v1", async () => {
+    answer = json(200, { credits: 12.5 });
+    const result = await clients.v1.callTool({
+      name: "balance",
+      arguments: { organization: "org-42" },
+    });
+    expect(result.structuredContent).toEqual({ credits: 12.5 });
+    expect(server.received[0]?.path).toBe("/v1/user/balance");
+    expect(server.received[0]?.headers.organization).toBe("org-42");
+    expect(server.received[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
+  });
+
+  it("balance without an organization sends no Organization header", async () => {
+    answer = json(200, { credits: 3 });
+    const result = await clients.v1alpha.callTool({ name: "balance" });
+    expect(result.structuredContent).toEqual({ credits: 3 });
+    expect(server.received[0]?.headers).not.toHaveProperty("organization");
+  });
+
+  it("a body that breaks the schema is a tool error, not structured content", async () => {
+    answer = json(200, { credits: "lots" });
+    const result = await clients.v1alpha.callTool({ name: "balance" });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toBeUndefined();
+  });
+});
+
+describe("tool errors", () => {
+  it("a 401 is one line, the CLI's own, without the key (even when the server echoes it)", async () => {
+    const body = { id: "e1", name: "unauthorized", message: `bad key ${KEY}` };
+    answer = json(401, body);
+    const result = await clients.v1alpha.callTool({ name: "balance" });
+    expect(result.isError).toBe(true);
+    const content = result.content as { type: string; text: string }[];
+    expect(content).toHaveLength(1);
+    const line = content[0]!.text;
+    expect(line).toContain("401");
+    expect(line).not.toMatch(/\n/);
+    expect(JSON.stringify(result)).not.toContain(KEY);
+    const cli = await dist.cli(["balance", "--base-url", server.url], { STABILITY_API_KEY: KEY });
+    expect(cli.stderr).toBe(`stability-user: ${line}\n`);
+  });
+
+  it("an unknown argument is refused by name, and nothing is sent", async () => {
+    const result = await clients.v1alpha.callTool({
+      name: "account",
+      arguments: { organization: "org-1" },
+    });
+    expect(result.isError).toBe(true);
+    expect(result.content).toEqual([
+      {
+        type: "text",
+        text: 'account: unknown argument "organization" (account takes no arguments)',
+      },
+    ]);
+    expect(server.received).toHaveLength(0);
+  });
+
+  it("an argument of the wrong type is refused by name, and nothing is sent", async () => {
+    const result = await clients.v1alpha.callTool({
+      name: "balance",
+      arguments: { organization: 42 },
+    });
+    expect(result.isError).toBe(true);
+    expect(result.content).toEqual([
+      { type: "text", text: "balance: organization must be string" },
+    ]);
+    expect(server.received).toHaveLength(0);
+  });
+
+  it("an unknown tool is a protocol error naming it", async () => {
+    const client = clients.v1alpha;
+    await expect(client.callTool({ name: "engines" })).rejects.toThrow(/unknown tool "engines"/);
+  });
+});
+
+describe("the server process", () => {
+  it("answers on stdout and exits 0 when its client closes stdin", async () => {
+    const child = spawn(process.execPath, [`${dist.dir}/cli.js`, "mcp", "--base-url", server.url], {
+      env: { PATH: process.env.PATH ?? "", STABILITY_API_KEY: KEY },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    const initialize = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "raw", version: "1" },
+      },
+    };
+    child.stdin.end(`${JSON.stringify(initialize)}\n`);
+    const [code] = await once(child, "close");
+    expect(code).toBe(0);
+    const [reply] = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(reply).toMatchObject({ id: 1, result: { serverInfo: { name: "stability-user" } } });
+  });
+
+  it("refuses to start without an API key, as the CLI's other commands do", async () => {
+    const run = await dist.cli(["mcp", "--base-url", server.url]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^stability-user: no API key/);
+  });
+});
