@@ -53,18 +53,23 @@ interface SpecParameter {
   schema: Record<string, unknown>;
 }
 
+interface SpecDocument {
+  paths: Record<
+    string,
+    { get: { description: string; parameters?: (SpecParameter | { $ref: string })[] } }
+  >;
+  components: { parameters?: Record<string, SpecParameter> };
+}
+
 /** What the vendored spec says of an operation, read here independently of src/. */
 function specOf(version: ApiVersion, name: keyof typeof OPERATIONS) {
-  const doc = JSON.parse(readFileSync(`openapi/${version}.openapi.json`, "utf8"));
-  const operation = doc.paths[`/${version}${OPERATIONS[name].path}`].get;
-  const parameters = (operation.parameters ?? []).map(
-    (p: SpecParameter | { $ref: string }): SpecParameter =>
-      "$ref" in p ? doc.components.parameters[p.$ref.split("/").pop()!] : p,
+  const text = readFileSync(`openapi/${version}.openapi.json`, "utf8");
+  const doc = JSON.parse(text) as SpecDocument;
+  const operation = doc.paths[`/${version}${OPERATIONS[name].path}`]!.get;
+  const parameters = (operation.parameters ?? []).map((p) =>
+    "$ref" in p ? doc.components.parameters![p.$ref.split("/").pop()!]! : p,
   );
-  return {
-    description: operation.description as string,
-    parameters: parameters as SpecParameter[],
-  };
+  return { description: operation.description, parameters };
 }
 
 /** The tool argument a parameter becomes: the client's option name (`Organization` → `organization`). */
@@ -77,7 +82,7 @@ const ACCOUNT = {
 };
 
 describe("initialize", () => {
-  it("names the server stability-user at the package's version, with tools", async () => {
+  it("names the server stability-user at the package's version, with tools", () => {
     const client = clients.v1alpha;
     expect(client.getServerVersion()).toEqual({ name: "stability-user", version: VERSION });
     expect(client.getServerCapabilities()?.tools).toBeDefined();
@@ -219,12 +224,12 @@ describe("the server process", () => {
       },
     };
     child.stdin.end(`${JSON.stringify(initialize)}\n`);
-    const [code] = await once(child, "close");
+    const [code] = (await once(child, "close")) as [number | null];
     expect(code).toBe(0);
     const [reply] = stdout
       .trim()
       .split("\n")
-      .map((line) => JSON.parse(line));
+      .map((line) => JSON.parse(line) as unknown);
     expect(reply).toMatchObject({ id: 1, result: { serverInfo: { name: "stability-user" } } });
   });
 
