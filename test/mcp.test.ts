@@ -72,8 +72,15 @@ function specOf(version: ApiVersion, name: keyof typeof OPERATIONS) {
   return { description: operation.description, parameters };
 }
 
-/** The tool argument a parameter becomes: the client's option name (`Organization` → `organization`). */
-const argumentName = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
+/** Each call option of an operation (the table's `params`) with the spec parameter it is sent as. */
+function optionsOf(version: ApiVersion, name: keyof typeof OPERATIONS) {
+  const { parameters } = specOf(version, name);
+  return Object.entries(OPERATIONS[name].params).map(([option, binding]) => {
+    const parameter = parameters.find((p) => p.in === binding.in && p.name === binding.name);
+    if (!parameter) throw new Error(`${version} ${name}: the spec has no ${binding.name}`);
+    return { option, parameter };
+  });
+}
 
 const ACCOUNT = {
   id: "user-1",
@@ -96,14 +103,15 @@ describe.each(API_VERSIONS)("tools/list on %s", (version) => {
     for (const tool of tools) {
       const spec = specOf(version, tool.name as keyof typeof OPERATIONS);
       expect(tool.description).toBe(spec.description);
+      const options = optionsOf(version, tool.name as keyof typeof OPERATIONS);
       const properties = Object.fromEntries(
-        spec.parameters.map((p) => [
-          argumentName(p.name),
+        options.map(({ option, parameter: p }) => [
+          option,
           { ...p.schema, description: p.description },
         ]),
       );
       expect(tool.inputSchema.properties ?? {}).toEqual(properties);
-      const required = spec.parameters.filter((p) => p.required).map((p) => argumentName(p.name));
+      const required = options.filter(({ parameter }) => parameter.required).map((o) => o.option);
       expect(tool.inputSchema.required ?? []).toEqual(required);
       expect(tool.annotations?.readOnlyHint).toBe(true);
     }

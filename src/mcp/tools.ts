@@ -1,12 +1,10 @@
 // The MCP tools: one per entry of the operation table (src/operations.ts), with its description
-// and input schema taken from the spec (./metadata.ts). Pure: no SDK and no client here.
+// and input schema taken from the spec through src/metadata.ts. Pure: no SDK and no client here.
+import { METADATA, callParameters, type CallParameter } from "../metadata.js";
 import { operationsOf, type ApiVersion, type OperationName } from "../operations.js";
-import {
-  operationMetadata,
-  optionOf,
-  type JsonSchema,
-  type ParameterMetadata,
-} from "./metadata.js";
+
+/** A JSON Schema, as the spec writes it. */
+type JsonSchema = Readonly<Record<string, unknown>>;
 
 /** A tool as `tools/list` lists it. */
 export interface ToolDefinition {
@@ -25,9 +23,11 @@ export interface ToolDefinition {
 // Methods that change nothing on the server, so repeating a call is harmless.
 const SAFE_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD"]);
 
-/** A parameter as a property of the input schema: its schema, described as the parameter is. */
-const propertyOf = ({ schema, description }: ParameterMetadata): JsonSchema =>
-  description === undefined ? schema : { ...schema, description };
+/** A call option as a property of the input schema: its parameter's schema, described as the parameter is. */
+const propertyOf = ({ schema, description }: CallParameter): JsonSchema => ({
+  ...(schema as JsonSchema),
+  ...(description === null ? {} : { description }),
+});
 
 /** What a client may assume of calling an operation with this method. */
 export const hintsFor = (method: string): ToolDefinition["annotations"] => ({
@@ -36,18 +36,19 @@ export const hintsFor = (method: string): ToolDefinition["annotations"] => ({
   openWorldHint: true,
 });
 
-/** The tools of `version`, in the table's order. */
+/** The tools of `version`, in the table's order; each argument is the call option of that name. */
 export function toolsFor(version: ApiVersion): ToolDefinition[] {
   return operationsOf(version).map(({ name, method }) => {
-    const { summary, description, parameters } = operationMetadata(version, name);
-    const required = parameters.filter((p) => p.required).map(optionOf);
+    const { summary, description } = METADATA[version][name];
+    const options = callParameters(version, name);
+    const required = options.filter((p) => p.required).map((p) => p.option);
     return {
       name,
-      ...(summary === undefined ? {} : { title: summary }),
+      ...(summary === null ? {} : { title: summary }),
       description: description ?? summary ?? name,
       inputSchema: {
         type: "object",
-        properties: Object.fromEntries(parameters.map((p) => [optionOf(p), propertyOf(p)])),
+        properties: Object.fromEntries(options.map((p) => [p.option, propertyOf(p)])),
         ...(required.length === 0 ? {} : { required }),
         additionalProperties: false,
       },
