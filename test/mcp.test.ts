@@ -164,6 +164,28 @@ describe("tools/call", () => {
   });
 });
 
+describe("cancellation", () => {
+  it("a call the client cancels ends its request to the API", async () => {
+    let arrived!: () => void;
+    let ended!: () => void;
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    const end = new Promise<void>((resolve) => (ended = resolve));
+    // Never answers; without the cancellation the request would stay open for the 60 s timeout.
+    answer = (req) => {
+      req.socket.once("close", ended);
+      arrived();
+    };
+    const controller = new AbortController();
+    const call = clients.v1alpha.callTool({ name: "balance" }, undefined, {
+      signal: controller.signal,
+    });
+    await arrival;
+    controller.abort();
+    await expect(call).rejects.toThrow();
+    await end;
+  });
+});
+
 describe("tool errors", () => {
   it("a 401 is one line, the CLI's own, without the key (even when the server echoes it)", async () => {
     const body = { id: "e1", name: "unauthorized", message: `bad key ${KEY}` };
