@@ -10,7 +10,8 @@ import { Ajv } from "ajv";
 import standalone from "ajv/dist/standalone/index.js";
 import { operationsOf, type ApiVersion } from "../../src/operations.ts";
 import { examplesModule } from "./examples.ts";
-import { PIPELINE, UpstreamError } from "./upstream.ts";
+import { PIPELINE } from "./pipeline.ts";
+import { UpstreamError } from "./upstream/error.ts";
 
 const require = createRequire(import.meta.url);
 // openapi-typescript's CommonJS build (same version, same output): an ES `import` makes Node scan
