@@ -47,6 +47,7 @@ try {
     }
   }
 } catch (error) {
+  // Anything unexpected is one line too: a hostile spec must never get a stack trace printed.
   if (error instanceof UpstreamError) fail(`generate: ${error.message}`);
-  throw error;
+  fail(`generate: internal error: ${new UpstreamError(String((error as Error).message)).message}`);
 }

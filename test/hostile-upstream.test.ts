@@ -24,15 +24,37 @@ import {
   type TestServer,
 } from "./helpers/server.ts";
 
-type Node = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** Just enough of a document's shape for the fixtures' mutations. */
+interface Schema {
+  properties: Record<string, unknown>;
+  required?: string[];
+  example?: unknown;
+  [key: string]: unknown;
+}
+interface Operation {
+  responses: Record<string, { content: Record<string, { example?: unknown }> }>;
+  parameters: { description?: string }[];
+  [key: string]: unknown;
+}
+interface Doc {
+  components: { schemas: Record<string, unknown> };
+  paths: Record<string, { get: Operation }>;
+  [key: string]: unknown;
+}
+/** A schema of the document by name; a fixture that no longer fits fails loudly. */
+const schemaOf = (doc: Doc, name: string): Schema => {
+  const found = doc.components.schemas[name];
+  if (found === undefined) throw new Error(`no schema ${name} in the committed subset`);
+  return found as Schema;
+};
 const SUBSET = readFileSync(new URL("../openapi/v1alpha.openapi.json", import.meta.url), "utf8");
 /** The committed v1alpha subset as an upstream document (a fresh copy each call). */
-const upstreamDoc = (): Node => {
-  const { "x-provenance": _provenance, ...doc } = JSON.parse(SUBSET) as Node;
+const upstreamDoc = (): Doc => {
+  const { "x-provenance": _provenance, ...doc } = JSON.parse(SUBSET) as Doc;
   return doc;
 };
 /** A schema inside the client's closure: the balance body's `credits`. */
-const inClosure = (doc: Node): Node => doc.components.schemas.BalanceResponseBody.properties;
+const inClosure = (doc: Doc) => schemaOf(doc, "BalanceResponseBody").properties;
 const SECRET = "TOP-SECRET-0123456789";
 
 // Tests run concurrently, so servers are closed once at the end, not after each test.
@@ -156,13 +178,10 @@ describe.concurrent("a file upstream's $ref", () => {
       version: "v1alpha",
       location: upstream,
     });
-    expect(brokenRefs).toEqual([
-      {
-        ref: secret,
-        at: "#/components/schemas/Unrelated/properties/leak",
-        reason: expect.stringMatching(/outside the upstream's folder/),
-      },
+    expect(brokenRefs.map(({ ref, at }) => ({ ref, at }))).toEqual([
+      { ref: secret, at: "#/components/schemas/Unrelated/properties/leak" },
     ]);
+    expect(brokenRefs[0]?.reason).toMatch(/outside the upstream's folder; nothing read/);
   });
 });
 
@@ -337,7 +356,7 @@ describe.concurrent("$ref cycles and broken references", () => {
   it("vendors a schema cycle inside the document and one across two files", async () => {
     const { spec } = await caseDir();
     const doc = upstreamDoc();
-    doc.components.schemas.OrganizationMembership.properties.parent = {
+    schemaOf(doc, "OrganizationMembership").properties.parent = {
       $ref: "#/components/schemas/AccountResponseBody",
     };
     inClosure(doc).history = { $ref: "./a.json" };
@@ -353,8 +372,8 @@ describe.concurrent("$ref cycles and broken references", () => {
     await writeFile(upstream, JSON.stringify(doc));
     const out = path.join(spec, "out.json");
     await vendor(upstream, out);
-    const vendored = JSON.parse(await readFile(out, "utf8")) as Node;
-    expect(vendored.components.schemas.OrganizationMembership.properties.parent).toEqual({
+    const vendored = JSON.parse(await readFile(out, "utf8")) as Doc;
+    expect(schemaOf(vendored, "OrganizationMembership").properties.parent).toEqual({
       $ref: "#/components/schemas/AccountResponseBody",
     });
     expect(JSON.stringify(vendored)).not.toMatch(/"\$ref":"\.\//);
@@ -374,11 +393,10 @@ describe.concurrent("$ref cycles and broken references", () => {
       version: "v1alpha",
       location: upstream,
     });
-    expect(brokenRefs).toEqual([
+    expect(brokenRefs.map(({ ref, at }) => ({ ref, at }))).toEqual([
       {
         ref: "#/components/schemas/Gone",
         at: "#/components/schemas/ImageToImage/discriminator/mapping/MASK",
-        reason: expect.any(String),
       },
     ]);
   });

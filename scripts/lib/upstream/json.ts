@@ -28,13 +28,22 @@ export const unescapePointer = (part: string) => part.replaceAll("~1", "/").repl
 export const pointerOf = (parts: readonly string[]) =>
   `#${parts.map((p) => `/${escapePointer(p)}`).join("")}`;
 
-/** The node a local pointer (`#/components/schemas/X`) names in `doc`, or undefined. */
-export function atPointer(doc: Json, ref: string): Json | undefined {
-  if (ref === "#") return doc;
+/** The keys of a local pointer (`#/components/schemas/X`), decoded; undefined when not local. */
+export function parsePointer(ref: string): string[] | undefined {
+  if (ref === "#") return [];
   if (!ref.startsWith("#/")) return undefined;
+  return ref
+    .slice(2)
+    .split("/")
+    .map((part) => unescapePointer(safeDecode(part)));
+}
+
+/** The node a local pointer names in `doc` (own keys only), or undefined. */
+export function atPointer(doc: Json, ref: string): Json | undefined {
+  const parts = parsePointer(ref);
+  if (parts === undefined) return undefined;
   let node: Json | undefined = doc;
-  for (const part of ref.slice(2).split("/")) {
-    const key = unescapePointer(safeDecode(part));
+  for (const key of parts) {
     if (Array.isArray(node)) node = node[Number(key)];
     else if (isObject(node) && Object.hasOwn(node, key)) node = node[key];
     else return undefined;

@@ -3,7 +3,8 @@
 // elsewhere in the document is reported (drift shows it) but does not stop vendoring.
 import path from "node:path";
 import type { NormalizedProblem } from "@redocly/openapi-core";
-import { atPointer, escapePointer, isObject, pointerOf, type Json } from "./json.ts";
+import { UpstreamError } from "./error.ts";
+import { atPointer, isObject, parsePointer, pointerOf, type Json } from "./json.ts";
 import type { OpenApiDocument } from "./parse.ts";
 
 /** A reference that could not be resolved: as written, where it stands, and why. */
@@ -42,23 +43,38 @@ function* references(
 export function keepReferencedComponents(doc: OpenApiDocument): void {
   if (!isObject(doc.components)) return;
   const components = doc.components;
+  // Reached components as [kind, name] keys, names decoded (a `$ref` may percent-encode them).
   const reached = new Set<string>();
   const visit = (node: Json): void => {
     for (const [ref] of references(node)) {
-      if (!ref.startsWith("#/components/") || reached.has(ref)) continue;
-      reached.add(ref);
-      const [kind = "", name = ""] = ref.slice("#/components/".length).split("/");
-      visit(atPointer(doc, `#/components/${kind}/${name}`) ?? null);
+      const [kind, name] = componentOf(ref) ?? [];
+      if (kind === undefined || name === undefined || reached.has(`${kind}/${name}`)) continue;
+      reached.add(`${kind}/${name}`);
+      const group = components[kind];
+      visit(isObject(group) && Object.hasOwn(group, name) ? (group[name] ?? null) : null);
     }
   };
   visit(doc.paths as Json);
   for (const [kind, group] of Object.entries(components)) {
     // Security schemes are chosen by the operations' requirements (extract.ts).
     if (kind === "securitySchemes" || !isObject(group)) continue;
-    for (const name of Object.keys(group)) {
-      if (!reached.has(`#/components/${kind}/${escapePointer(name)}`)) delete group[name];
-    }
+    for (const name of Object.keys(group)) if (!reached.has(`${kind}/${name}`)) delete group[name];
   }
+}
+
+/** The component kind and name a local `$ref` points into (`#/components/schemas/X/...`). */
+function componentOf(ref: string): [string, string] | undefined {
+  const parts = parsePointer(ref);
+  return parts?.[0] === "components" && parts.length >= 3 ? [parts[1]!, parts[2]!] : undefined;
+}
+
+/** Refuses the first `$ref` in `doc` that points outside it (generate reads nothing else). */
+export function refuseExternalRefs(doc: Json, source: string): void {
+  for (const [ref, at] of references(doc))
+    if (!ref.startsWith("#") && at.at(-3) !== "discriminator")
+      throw new UpstreamError(
+        `${source}: $ref ${ref} at ${pointerOf(at)}: generate reads only references inside the spec`,
+      );
 }
 
 /** The references left in a bundled subset that do not resolve inside it, with their pointers. */
