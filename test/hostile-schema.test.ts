@@ -93,21 +93,33 @@ async function generated(file: string): Promise<Generated> {
   return { dir: outDir, types, validators, examples };
 }
 
+const COMPILER: ts.CompilerOptions = {
+  strict: true,
+  noEmit: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  skipLibCheck: true,
+  types: [],
+};
+// TypeScript's own lib files, parsed once for every program below.
+const libFiles = new Map<string, ts.SourceFile | undefined>();
+const host = ts.createCompilerHost(COMPILER);
+const parse = host.getSourceFile.bind(host);
+host.getSourceFile = (file, ...rest) => {
+  if (!file.includes(`${path.sep}typescript${path.sep}lib${path.sep}`)) return parse(file, ...rest);
+  if (!libFiles.has(file)) libFiles.set(file, parse(file, ...rest));
+  return libFiles.get(file);
+};
+
 /** The TypeScript diagnostics of the generated files, type-checked together (strict). */
 function diagnostics({ dir: outDir }: Generated, extra: string[] = []): string[] {
   const program = ts.createProgram(
     ["v1alpha.ts", "v1alpha.validators.ts", "v1alpha.examples.ts", ...extra].map((f) =>
       path.join(outDir, f),
     ),
-    {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      skipLibCheck: true,
-      types: [],
-    },
+    COMPILER,
+    host,
   );
   return ts
     .getPreEmitDiagnostics(program)
