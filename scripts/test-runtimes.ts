@@ -59,7 +59,11 @@ async function obtain(runtime: Runtime) {
     fail(
       `runtimes: cannot obtain ${runtime.name}: no ${runtime.binary.join(" or ")} (${runtime.obtain})`,
     );
-  const { stdout } = await run(binary, runtime.versionArgs, { env: { PATH: process.env.PATH } });
+  const { stdout } = await run(binary, runtime.versionArgs, {
+    env: { PATH: process.env.PATH },
+  }).catch((error: { stderr?: string; message: string }) =>
+    fail(`runtimes: cannot run ${runtime.name}: ${firstLine(error.stderr || error.message)}`),
+  );
   // `v22.23.5`, `deno 2.9.6 (stable, …)`, `workerd 2026-11-17`, `Chromium 156.0.8078.114 …`
   const version = /\d[\d.-]*\d/.exec(stdout)?.[0] ?? firstLine(stdout);
   return { runtime, binary, version };
