@@ -50,7 +50,7 @@ async function step<T>(name: string, work: () => Promise<T>, say: (value: T) => 
   }
 }
 
-await step("test/runtimes", installRuntimes, (what) => what);
+await step("pinned runtimes", installRuntimes, (what) => what);
 
 /** Each selected runtime's binary and version; a missing one ends the run, naming it. */
 async function obtain(runtime: Runtime) {

@@ -4,7 +4,7 @@
 // test/runtimes/entries with the scenario and its context baked in.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { copyFile, cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -12,9 +12,17 @@ import { build, type BuildOptions, type Plugin } from "esbuild";
 import type { Context } from "../../test/runtimes/scenario.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const RUNTIMES_DIR = path.join(ROOT, "test/runtimes");
-const ENTRIES = path.join(RUNTIMES_DIR, "entries");
-const STAMP = path.join(RUNTIMES_DIR, "node_modules/.installed-lock-sha256");
+/** The runtimes' pinned manifest and lock file. */
+const PINNED = path.join(ROOT, "test/runtimes");
+const ENTRIES = path.join(PINNED, "entries");
+/**
+ * Where they are installed: out of test/ (750 MB that the test runner's and linters' globs would
+ * walk), in the cache scripts/lib/bundle-entry.ts also uses.
+ */
+export const RUNTIMES_DIR = path.join(ROOT, "node_modules/.cache/stability-user-client/runtimes");
+const STAMP = path.join(RUNTIMES_DIR, "installed-lock-sha256");
+/** What to do when a pinned runtime's binary is missing. */
+export const REINSTALL = `remove ${path.relative(ROOT, RUNTIMES_DIR)} to install it again`;
 
 export const run = promisify(execFile);
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -22,16 +30,19 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /**
- * Installs test/runtimes with `npm ci` unless its node_modules was installed from this very lock
- * file (a stamp holds the lock's hash): a warm run costs nothing here. Says what it did.
+ * Installs test/runtimes' manifest and lock with `npm ci` in RUNTIMES_DIR, unless that was
+ * installed from this very lock file (a stamp holds its hash): a warm run costs nothing here.
  */
 export async function installRuntimes(): Promise<string> {
-  const lock = await readFile(path.join(RUNTIMES_DIR, "package-lock.json"), "utf8");
+  const lock = await readFile(path.join(PINNED, "package-lock.json"), "utf8");
   const installed = await readFile(STAMP, "utf8").catch(() => "");
   if (installed === sha256(lock)) return "up to date";
+  await mkdir(RUNTIMES_DIR, { recursive: true });
+  for (const file of ["package.json", "package-lock.json"])
+    await copyFile(path.join(PINNED, file), path.join(RUNTIMES_DIR, file));
   await run(npm, ["ci", "--no-audit", "--no-fund"], { cwd: RUNTIMES_DIR, maxBuffer: 1 << 24 });
   await writeFile(STAMP, sha256(lock));
-  return "installed with npm ci";
+  return `installed with npm ci in ${path.relative(ROOT, RUNTIMES_DIR)}`;
 }
 
 /** `npm pack` into `dir` (prepack builds dist/); the tarball's path. */

@@ -7,7 +7,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import type { Context, StepResult } from "../../test/runtimes/scenario.ts";
-import { buildEntries, RUNTIMES_DIR } from "./runtimes-app.ts";
+import { buildEntries, REINSTALL, RUNTIMES_DIR } from "./runtimes-app.ts";
 import { bareEnv, firstLine, RUN_LIMIT_MS, RuntimeFailure, type Runtime } from "./runtimes.ts";
 
 /** Any date the pinned workerd supports; with nodejs_compat it gives a `process` global. */
@@ -71,7 +71,7 @@ function workerd(name: string, flags: string[]): Runtime {
     name,
     binary: [path.join(RUNTIMES_DIR, "node_modules/@cloudflare/workerd-linux-64/bin/workerd")],
     versionArgs: ["--version"],
-    obtain: "npm ci in test/runtimes",
+    obtain: REINSTALL,
     async run(binary, app, context: Context) {
       await buildEntries(app, ["workerd"], { kind: "workerd" }, context);
       await writeFile(path.join(app, "config.capnp"), config(flags));

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Context, StepResult } from "../../test/runtimes/scenario.ts";
-import { buildEntries, RUNTIMES_DIR } from "./runtimes-app.ts";
+import { buildEntries, REINSTALL, RUNTIMES_DIR } from "./runtimes-app.ts";
 
 const MODULES = path.join(RUNTIMES_DIR, "node_modules");
 /** How long one runtime may take to run the whole scenario. */
@@ -90,7 +90,7 @@ function processRuntime(
     name,
     binary,
     versionArgs,
-    obtain: "npm ci in test/runtimes",
+    obtain: REINSTALL,
     async run(bin, app, context) {
       await buildEntries(app, ["process"], { kind: "process", format }, context);
       const file = format === "cjs" ? "process.cjs" : "process.mjs";
