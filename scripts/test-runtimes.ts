@@ -74,6 +74,30 @@ const found = await step(
   (list) => list.map(({ runtime, version }) => `${runtime.name} ${version}`).join(", "),
 );
 
+const STEP_NAMES = STEPS.map(({ name }) => name);
+
+/** The scenario in one runtime, in its own copy of the scratch app; never throws. */
+async function runOne(
+  { runtime, binary }: Awaited<ReturnType<typeof obtain>>,
+  dir: string,
+  app: string,
+  api: string,
+): Promise<StepResult[]> {
+  const context = {
+    runtime: runtime.name,
+    api,
+    page: runtime.page ?? false,
+    browser: runtime.browser ?? false,
+  };
+  try {
+    await copyApp(app, dir);
+    return await runtime.run(binary, dir, context);
+  } catch (error) {
+    const reason = error instanceof RuntimeFailure ? error.message : firstLine(String(error));
+    return allFailed(STEP_NAMES, reason);
+  }
+}
+
 const scratch = await mkdtemp(path.join(os.tmpdir(), "stability-runtimes-"));
 // Removed however the run ends (fail() exits at once).
 process.once("exit", () => rmSync(scratch, { recursive: true, force: true }));
@@ -93,47 +117,31 @@ try {
     () => `npm install ${path.basename(tarball)}`,
   );
 
-  const steps = STEPS.map(({ name }) => name);
   const results = new Map<string, StepResult[]>(found.map(({ runtime }) => [runtime.name, []]));
   const lines: string[] = [];
   const queue = [...found];
-  async function worker() {
+  const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
-      const { runtime, binary, version } = next;
       const started = performance.now();
-      const dir = path.join(scratch, runtime.name);
-      const context = {
-        runtime: runtime.name,
-        api: api.url,
-        page: runtime.page ?? false,
-        browser: runtime.browser ?? false,
-      };
-      const outcome = await copyApp(app, dir)
-        .then(() => runtime.run(binary, dir, context))
-        .catch((error: Error) =>
-          allFailed(
-            steps,
-            error instanceof RuntimeFailure ? error.message : firstLine(String(error)),
-          ),
-        );
-      results.set(runtime.name, outcome);
-      console.log(
-        `runtimes: ${summary(runtime.name, version, outcome, performance.now() - started)}`,
-      );
-      lines.push(...failures(runtime.name, outcome));
+      const outcome = await runOne(next, path.join(scratch, next.runtime.name), app, api.url);
+      results.set(next.runtime.name, outcome);
+      const took = performance.now() - started;
+      console.log(`runtimes: ${summary(next.runtime.name, next.version, outcome, took)}`);
+      lines.push(...failures(next.runtime.name, outcome));
     }
-  }
+  };
   await Promise.all(Array.from({ length: PARALLEL }, worker));
 
-  console.log(`\n${table(steps, results).join("\n")}\n`);
+  console.log(`\n${table(STEP_NAMES, results).join("\n")}\n`);
   for (const line of lines) console.log(line);
   const failed = [...results].filter(([, outcome]) => outcome.some((result) => !result.ok));
   if (failed.length > 0) {
     process.exitCode = 1;
-    console.error(
-      `runtimes: ${lines.length} steps failed in ${failed.map(([name]) => name).join(", ")}`,
-    );
-  } else console.log(`runtimes: every step passed in ${results.size} runtimes`);
+    console.error(`runtimes: steps failed in ${failed.map(([name]) => name).join(", ")}`);
+  }
+  const total = [...results.values()].flat();
+  const passed = total.filter((result) => result.ok).length;
+  console.log(`runtimes: ${passed} passed, ${total.length - passed} failed`);
 } finally {
   await api.close();
 }
