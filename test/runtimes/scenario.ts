@@ -122,7 +122,9 @@ export const STEPS: { id: string; name: string; run: (kit: Kit) => Promise<void>
         () => client(kit, "unauthorized").balance(),
         kit.lib.AuthenticationError,
       );
-      const message = "GET /v1alpha/user/balance: 401 unauthorized: bad key";
+      // The path as requested: the base URL's own path, then the operation's.
+      const path = `/${kit.context.runtime}/unauthorized/v1alpha/user/balance`;
+      const message = `GET ${path}: 401 unauthorized: bad key`;
       check(error.status === 401 && error.message.startsWith(message), `"${message}…"`);
       check(!error.message.includes(API_KEY), "no key in the message");
     },
