@@ -22,7 +22,7 @@ import type { BalanceOptions, RequestOptions, StabilityClientOptions } from "./o
 import { levels } from "./options.js";
 import { readBody } from "./body.js";
 import { checkHeaders, checkValue, mergeHeaders } from "./headers.js";
-import { checkCallOptions, resolveOptions } from "./resolve.js";
+import { checkCallOptions, checkClientOptions, resolveOptions } from "./resolve.js";
 import { isRetryable, parseRetryAfter, retryDelay } from "./retry.js";
 import {
   ORGANIZATION_HEADER,
@@ -108,8 +108,8 @@ const ERROR_BODY_BYTES = 64 * 1024;
 export function createStabilityClient<V extends ApiVersion = "v1alpha">(
   options?: StabilityClientOptions<V>,
 ): StabilityClient<V> {
+  const cfg = resolveOptions(options);
   const given = { ...options };
-  const cfg = resolveOptions(given);
   const { logLevel, apiKey, fetch, baseUrl, apiVersion, maxResponseBytes } = cfg;
   const headers = {
     ...mergeHeaders({ Accept: "application/json" }, cfg.headers),
@@ -230,8 +230,8 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
   ): Promise<HttpInfo<Body<"v1alpha", N>>> {
     const path: SpecPath = operationPath(apiVersion, name);
     const target = { method: OPERATIONS[name].method, path };
+    checkCallOptions(options, Object.keys(OPERATIONS[name].params), name);
     const { signal } = options;
-    checkCallOptions(options);
     // Merged per call only when the call brings headers or an organization.
     let sent: Record<string, string> = headers;
     if (options.headers) sent = mergeHeaders(sent, checkHeaders(options.headers));
@@ -294,6 +294,7 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
   function withOptions<W extends ApiVersion = V>(
     overrides: Omit<StabilityClientOptions<W>, "apiKey">,
   ): StabilityClient<W> {
+    checkClientOptions(overrides, "withOptions");
     if ((overrides as StabilityClientOptions).apiKey !== undefined)
       throw new StabilityInputError(
         "apiKey",
