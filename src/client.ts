@@ -257,9 +257,11 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
         retryable = isRetryable(failure);
         if (retryable && n < maxRetries) delay = retryDelay(n, failure.retryAfterMs);
       }
-      // Retries and giving up log from `error` up; every attempt logs at `debug`. A logger that
-      // throws never changes the call's result; the first failure is noted through `logger.error`.
-      if (logLevel >= (retryable ? levels.error : levels.debug)) {
+      // Giving up logs from `error` up, a retry from `info` (a call that succeeds is quiet at the
+      // default level), every attempt at `debug`. A logger that throws never changes the call's
+      // result; the first failure is noted through `logger.error`.
+      const at = !retryable ? levels.debug : delay === undefined ? levels.error : levels.info;
+      if (logLevel >= at) {
         try {
           const { report } = await (logging ??= import("./log.js"));
           report(cfg, {

@@ -8,9 +8,9 @@ export type LogLevel = "off" | "error" | "warn" | "info" | "debug";
 export interface Logger {
   /** A call failed for good after retries, or the server asked to wait too long. */
   error(message: string, ...details: unknown[]): void;
-  /** A retry, with its reason and delay. */
+  /** An unknown log level (`logLevel` or `STABILITY_LOG`), reported once. */
   warn(message: string, ...details: unknown[]): void;
-  /** Nothing is logged at `info` today; the level exists so any console-like object fits. */
+  /** A retry, with its reason and delay; quiet at the default level, so a call that succeeds prints nothing. */
   info(message: string, ...details: unknown[]): void;
   /** Every attempt: method, path, outcome, duration, retry delay, headers with `Authorization` redacted. */
   debug(message: string, ...details: unknown[]): void;
@@ -75,9 +75,11 @@ export interface StabilityClientOptions<V extends ApiVersion = ApiVersion> {
    */
   maxResponseBytes?: number;
   /**
-   * Check each 2xx body against the vendored schema and throw {@link StabilityValidationError} on a mismatch.
-   * The validator is loaded on first use, so it costs nothing when off.
-   * @default false
+   * Check each 2xx body against the vendored schema before returning it, and throw
+   * {@link StabilityValidationError} on a mismatch (`{}` or `{ "credits": "lots" }` for a balance):
+   * a success means the answer was checked. `false` returns bodies unchecked. The validator loads
+   * on the first call, apart from the default import.
+   * @default true
    */
   validateResponses?: boolean;
   /**
@@ -86,8 +88,10 @@ export interface StabilityClientOptions<V extends ApiVersion = ApiVersion> {
    */
   allowInsecureHttp?: boolean;
   /**
-   * How much to log: `debug` logs every attempt with `Authorization` redacted. An unknown level
-   * (here or in `STABILITY_LOG`) is reported once through `logger.warn`, and `"warn"` applies.
+   * How much to log: `error` a call that gives up after retries; `info` each retry; `debug` every
+   * attempt, with `Authorization` redacted. A call that succeeds prints nothing at the default,
+   * even after retries. An unknown level (here or in `STABILITY_LOG`) is reported once through
+   * `logger.warn`, and `"warn"` applies.
    * @default process.env.STABILITY_LOG, else "warn"
    */
   logLevel?: LogLevel;
@@ -152,7 +156,7 @@ export const DEFAULTS = {
   maxRetries: 2,
   timeoutMs: 60_000,
   maxResponseBytes: 1024 * 1024,
-  validateResponses: false,
+  validateResponses: true,
   allowInsecureHttp: false,
   logLevel: "warn",
   dangerouslyAllowBrowser: false,
