@@ -59,6 +59,30 @@ describe("DEFAULTS", () => {
   });
 });
 
+describe("undefined means not given", () => {
+  it("for every option with a default, on the client, in withOptions and per call", async () => {
+    const { fetch, requests } = recordingFetch();
+    const none = Object.fromEntries(Object.keys(DEFAULTS).map((name) => [name, undefined]));
+    const client = createStabilityClient({
+      ...none,
+      apiKey: "sk-defaults",
+      fetch,
+      logger: undefined,
+    });
+    await client.withOptions(none).balance({
+      organization: undefined,
+      signal: undefined,
+      maxRetries: undefined,
+      timeoutMs: undefined,
+      headers: undefined,
+    });
+    expect(requests.map((r) => r.url)).toEqual([
+      `${DEFAULTS.baseUrl}/${DEFAULTS.apiVersion}/user/balance`,
+    ]);
+    expect(requests[0]?.headers.get("organization")).toBeNull();
+  });
+});
+
 // A success means the answer was checked: a body off the schema is an error, not a wrong number.
 describe("by default a 2xx body is checked against the version's schema", () => {
   it.each([
