@@ -8,10 +8,17 @@ export const API_VERSIONS = ["v1alpha", "v1"] as const;
 /** An API version: the first segment of every path (`/v1/user/balance`). */
 export type ApiVersion = (typeof API_VERSIONS)[number];
 
-/** The client's operations: method and path below the version prefix. */
+/**
+ * The client's operations: method and path below the version prefix, and the spec parameter each
+ * call option is sent as.
+ */
 export const OPERATIONS = {
-  account: { method: "GET", path: "/user/account" },
-  balance: { method: "GET", path: "/user/balance" },
+  account: { method: "GET", path: "/user/account", params: {} },
+  balance: {
+    method: "GET",
+    path: "/user/balance",
+    params: { organization: { in: "header", name: "Organization" } },
+  },
 } as const;
 /** `account` or `balance`. */
 export type OperationName = keyof typeof OPERATIONS;
