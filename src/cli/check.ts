@@ -19,7 +19,7 @@ export function stateOf(credits: number, { warning, critical }: Thresholds): Sta
 }
 
 // A `|` would start the performance data; in a label, `=` ends it and a quote is doubled.
-const inText = (s: string) => clean(s, 120).replace(/\|/g, "/");
+const inText = (s: string, max = 120) => clean(s, max).replace(/\|/g, "/");
 const label = (s: string) => `'${clean(s, 60).replace(/=/g, "_").replace(/'/g, "''")}'`;
 const range = (n: number | undefined) => (n === undefined ? "" : `${n}:`);
 
@@ -34,7 +34,7 @@ export function checkOutput(results: Result[], thresholds: Thresholds) {
     const who = r.scope ?? "default";
     if (r.outcome !== "ok") {
       states.push("UNKNOWN");
-      parts.push(`${inText(who)} ${inText(r.line)}`);
+      parts.push(`${inText(who)} ${inText(r.line, 400)}`);
       err.push(r.scope === undefined ? r.line : `${clean(r.scope, 80)}: ${r.line}`);
       continue;
     }
@@ -53,4 +53,5 @@ export function checkOutput(results: Result[], thresholds: Thresholds) {
 }
 
 /** A usage error as the plugin reports it: UNKNOWN. */
-export const unknownLine = (message: string) => `STABILITY CREDITS UNKNOWN - ${inText(message)}`;
+export const unknownLine = (message: string) =>
+  `STABILITY CREDITS UNKNOWN - ${inText(message, 400)}`;
