@@ -4,7 +4,7 @@ import { OPERATIONS, type ApiVersion, type OperationName } from "../index.js";
 import { FLAGS, UsageError, type Values } from "./args.js";
 import { CHECKED, FAN_OUT, FORMATTERS } from "./commands.js";
 import { FORMATS, type Format } from "./formats.js";
-import { operationsTaking, parametersOf, type CallParameter } from "./params.js";
+import { operationsTaking, parametersOf, type FlagParameter } from "./params.js";
 
 export type Command = OperationName | "check" | "mcp";
 
@@ -81,11 +81,11 @@ const allFlag = (values: Values, option: string) =>
 
 /** Refuses an empty value, a list in one value, a value beside its --all- flag, or a required one missing. */
 function checkGiven(
-  p: CallParameter & { given: string[]; all: boolean },
+  p: FlagParameter & { given: string[]; all: boolean },
   name: string,
   version: ApiVersion,
 ) {
-  const { flag, given, all, spec } = p;
+  const { flag, given, all } = p;
   for (const value of given) {
     if (value.trim() === "")
       throw new UsageError(`${flag} is empty; give an id, or leave ${flag} out`);
@@ -97,9 +97,9 @@ function checkGiven(
       `give ${flag} or ${FAN_OUT[p.option as keyof typeof FAN_OUT].flag}, not both`,
     );
   // Whether the version requires it is the spec's to say (src/cli/params.ts reads it).
-  if (spec?.required && given.length === 0 && !all)
+  if (p.required && given.length === 0 && !all)
     throw new UsageError(
-      `${name} on ${version} needs ${flag}: its spec requires the ${spec.in} ${spec.name}`,
+      `${name} on ${version} needs ${flag}: its spec requires the ${p.in} ${p.name}`,
     );
 }
 
