@@ -412,6 +412,18 @@ describe.concurrent("stability-user for operators", { timeout: 60_000 }, () => {
         expect(run.stderr).not.toMatch(/positional|ambiguous|ERR_PARSE_ARGS/);
       });
 
+    it("writes a usage error as JSON on stdout too with --json", async () => {
+      const run = await cli(["balance", "--json", "--organization", ""]);
+      expect(run.code).toBe(2);
+      expect(JSON.parse(run.stdout)).toEqual({
+        error: {
+          type: "UsageError",
+          status: null,
+          message: expect.stringMatching(/empty/) as string,
+        },
+      });
+    });
+
     it("reads a negative --min-credits as a number", async () => {
       const server = await startServer(json(200, { credits: -1 }));
       const run = await cli(["balance", "--min-credits", "-5", "--base-url", server.url]);
@@ -422,6 +434,12 @@ describe.concurrent("stability-user for operators", { timeout: 60_000 }, () => {
   });
 
   describe("proxies", () => {
+    it("imports undici only when a proxy variable is set", async () => {
+      const bin = await readFile(path.join(dist.dir, "cli.js"), "utf8");
+      expect(bin).not.toMatch(/^import[^;]*from "undici"/m);
+      expect(bin).toContain('import("undici")');
+    });
+
     it("goes through HTTP_PROXY, and around it for a host in NO_PROXY", async () => {
       const proxy = await startProxy();
       const server = await startServer(json(200, { credits: 8 }));

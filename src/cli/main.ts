@@ -6,6 +6,7 @@ import {
   createStabilityClient,
   type OperationName,
   type StabilityClient,
+  type StabilityClientOptions,
 } from "../index.js";
 import { UsageError, parse, type Values } from "./args.js";
 import { checkOutput, unknownLine } from "./check.js";
@@ -38,7 +39,7 @@ export async function main(argv: string[], env: Env, io: Io): Promise<number> {
     if (values.version) return (io.out(VERSION), OUTCOMES.ok.code);
     command = commandOf(positionals);
     checkFlags(values, command);
-    if (command === "mcp") return await serveMcp(values, env);
+    if (command === "mcp") return await serveMcp(values, env, io);
     format = formatOf(values, command);
     return await run(command, format, values, env, io);
   } catch (error) {
@@ -170,17 +171,26 @@ async function emit(rendered: Rendered, values: Values, io: Io): Promise<void> {
   for (const line of rendered.err) io.err(`stability-user: ${line}`);
 }
 
-/** `stability-user mcp`: the MCP server (src/mcp.ts), loaded only for this command. */
-async function serveMcp(values: Values, env: Env): Promise<number> {
+/** What src/mcp.ts (on the MCP branch) exports. */
+interface McpModule {
+  serveMcp: (options: StabilityClientOptions) => Promise<void>;
+  McpSdkMissingError: new (...args: never[]) => Error;
+}
+
+/** `stability-user mcp`: the MCP server (src/mcp.ts) and its SDK load only for this command. */
+async function serveMcp(values: Values, env: Env, io: Io): Promise<number> {
   const options = clientOptions(values, env);
   const fetch = await proxiedFetch(env);
-  // A literal specifier once src/mcp.ts is on this branch; until then the bundle leaves it as is.
+  // Until src/mcp.ts is merged here this cannot be the literal import("../mcp.js") (tsc needs the
+  // file); once it is, that literal and its bundle entry (scripts/lib/bundle.ts) replace it.
   const specifier = "../mcp.js";
-  const mcp = (await import(specifier)) as {
-    serveMcp(
-      options: typeof clientOptions extends (...a: never[]) => infer O ? O : never,
-    ): Promise<void>;
-  };
-  await mcp.serveMcp(fetch ? { ...options, fetch } : options);
-  return OUTCOMES.ok.code;
+  const { serveMcp, McpSdkMissingError } = (await import(specifier)) as McpModule;
+  try {
+    await serveMcp(fetch ? { ...options, fetch } : options);
+    return OUTCOMES.ok.code;
+  } catch (error) {
+    if (!(error instanceof McpSdkMissingError)) throw error;
+    io.err(`stability-user: ${clean(error.message, 300)}`);
+    return OUTCOMES.failed.code;
+  }
 }

@@ -80,7 +80,7 @@ const allFlag = (values: Values, option: string) =>
   values[FAN_OUT[option as keyof typeof FAN_OUT].flag.slice(2)] === true;
 
 /** Refuses an empty value, a list in one value, a value beside its --all- flag, or a required one missing. */
-function checkGiven(
+export function checkGiven(
   p: FlagParameter & { given: string[]; all: boolean },
   name: string,
   version: ApiVersion,
