@@ -56,7 +56,7 @@ describe.for(API_VERSIONS)("generating %s", (version) => {
   });
 
   it("writes each operation's parameters as the spec declares them, required or not", () => {
-    const spec = JSON.parse(specBytes(version)) as {
+    const spec = JSON.parse(specBytes(version).toString()) as {
       paths: Record<string, Record<string, { parameters?: unknown[] }>>;
       components?: { parameters?: Record<string, unknown> };
     };

@@ -10,7 +10,9 @@
 //   failure.js   redaction, redirects and error bodies, imported on the first failure or redirect;
 //   testing.js   the testing kit (`stability-user-client/testing`), never imported by the library;
 //   cli.js       the Node-only CLI (src/cli.ts and src/cli/), which imports the library from
-//                index.js, and undici only when a proxy variable is set.
+//                index.js, and undici only when a proxy variable is set;
+//   mcp.js       `stability-user mcp` (src/mcp.ts), imported by cli.js for that command only; it
+//                imports the library from index.js and the optional MCP SDK, which is never bundled.
 import { readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
@@ -66,6 +68,7 @@ export const BUNDLES = [
   "failure.js",
   "testing.js",
   "cli.js",
+  "mcp.js",
 ] as const;
 
 /** Bundles src/ into `outDir` (ESM, source maps); see the top of this file for the layout. */
@@ -101,9 +104,8 @@ export async function bundleSrc(outDir: string): Promise<void> {
       ),
     ],
   });
-  // The lazily imported modules use no class from the rest of src/, so each bundles alone; so
-  // does the testing kit, which shares no code the library would need to keep single.
-  for (const alone of ["validate", "log", "failure", "testing"]) {
+  // The lazily imported modules use no class from the rest of src/, so each bundles alone.
+  for (const alone of ["validate", "log", "failure"]) {
     await build({
       ...common,
       entryPoints: [`src/${alone}.ts`],
@@ -111,17 +113,36 @@ export async function bundleSrc(outDir: string): Promise<void> {
       platform: "neutral",
     });
   }
+  // The testing kit throws the library's own StabilityInputError, from index.js, so that
+  // `instanceof` holds and the client passes it through instead of retrying it.
   await build({
     ...common,
-    entryPoints: ["src/cli.ts"],
-    outfile: out("cli.js"),
+    entryPoints: ["src/testing.ts"],
+    outfile: out("testing.js"),
+    platform: "neutral",
+    plugins: [version, keepSeparate({ "index.ts": "./index.js" })],
+  });
+  const node: BuildOptions = {
+    ...common,
     platform: "node",
     external: [
       ...(common.external ?? []),
+      ...builtinModules.map((name) => `node:${name}`),
+      "@modelcontextprotocol/sdk",
       // A dependency, imported by src/cli/proxy.ts only when a proxy variable is set.
       "undici",
-      ...builtinModules.map((name) => `node:${name}`),
     ],
+  };
+  await build({
+    ...node,
+    entryPoints: ["src/cli.ts"],
+    outfile: out("cli.js"),
+    plugins: [version, keepSeparate({ "index.ts": "./index.js", "mcp.ts": "./mcp.js" })],
+  });
+  await build({
+    ...node,
+    entryPoints: ["src/mcp.ts"],
+    outfile: out("mcp.js"),
     plugins: [version, keepSeparate({ "index.ts": "./index.js" })],
   });
 }

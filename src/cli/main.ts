@@ -6,7 +6,6 @@ import {
   createStabilityClient,
   type OperationName,
   type StabilityClient,
-  type StabilityClientOptions,
 } from "../index.js";
 import { UsageError, parse, type Values } from "./args.js";
 import { checkOutput, unknownLine } from "./check.js";
@@ -17,7 +16,7 @@ import { failureJson } from "./failure.js";
 import { json, prometheus, text, type Format, type Rendered } from "./formats.js";
 import { writeAtomically } from "./output.js";
 import { checkFlags, commandOf, formatOf, operationOf, scopesOf, type Command } from "./plan.js";
-import { proxiedFetch } from "./proxy.js";
+import { proxyOptions } from "./proxy.js";
 import { probe, runPlan, type Plan, type Result } from "./run.js";
 import { clean } from "./text.js";
 import { USAGE } from "./usage.js";
@@ -86,10 +85,11 @@ async function run(
   const name = operationOf(command);
   const thresholds = thresholdsOf(values);
   const deadlineMs = deadlineOf(values);
-  const options = clientOptions(values, env);
-  const fetch = (await proxiedFetch(env)) ?? globalThis.fetch;
-  const client = createStabilityClient({ ...options, fetch }) as StabilityClient<never>;
-  const version = client.apiVersion as StabilityClient["apiVersion"];
+  const proxy = await proxyOptions(env);
+  const options = { ...clientOptions(values, env), ...proxy };
+  const fetch = proxy.fetch ?? globalThis.fetch;
+  const client = createStabilityClient(options) as StabilityClient;
+  const version = client.apiVersion;
   const { option, scopes, all } = scopesOf(values, name, version);
   const plan: Plan = {
     name,
@@ -137,7 +137,7 @@ const figureOf = (name: OperationName, body: AnyBody<OperationName>): number | u
 
 /** The scopes the account lists (--all-organizations), then one call each. */
 async function everyScope(
-  client: StabilityClient<never>,
+  client: StabilityClient,
   fetch: typeof globalThis.fetch,
   plan: Plan,
   signal: AbortSignal | undefined,
@@ -171,22 +171,12 @@ async function emit(rendered: Rendered, values: Values, io: Io): Promise<void> {
   for (const line of rendered.err) io.err(`stability-user: ${line}`);
 }
 
-/** What src/mcp.ts (on the MCP branch) exports. */
-interface McpModule {
-  serveMcp: (options: StabilityClientOptions) => Promise<void>;
-  McpSdkMissingError: new (...args: never[]) => Error;
-}
-
 /** `stability-user mcp`: the MCP server (src/mcp.ts) and its SDK load only for this command. */
 async function serveMcp(values: Values, env: Env, io: Io): Promise<number> {
-  const options = clientOptions(values, env);
-  const fetch = await proxiedFetch(env);
-  // Until src/mcp.ts is merged here this cannot be the literal import("../mcp.js") (tsc needs the
-  // file); once it is, that literal and its bundle entry (scripts/lib/bundle.ts) replace it.
-  const specifier = "../mcp.js";
-  const { serveMcp, McpSdkMissingError } = (await import(specifier)) as McpModule;
+  const options = { ...clientOptions(values, env), ...(await proxyOptions(env)) };
+  const { serveMcp, McpSdkMissingError } = await import("../mcp.js");
   try {
-    await serveMcp(fetch ? { ...options, fetch } : options);
+    await serveMcp(options);
     return OUTCOMES.ok.code;
   } catch (error) {
     if (!(error instanceof McpSdkMissingError)) throw error;

@@ -44,7 +44,7 @@ function watched(fetch: typeof globalThis.fetch) {
   return { fetch: watching, seen, received };
 }
 
-type Call = (client: StabilityClient<never>, options: object) => Promise<unknown>;
+type Call = (client: StabilityClient, options: object) => Promise<unknown>;
 const callOf = (name: OperationName) =>
   ((client, options) => (client[name] as (o: object) => Promise<unknown>)(options)) as Call;
 
@@ -62,7 +62,7 @@ export interface Plan {
  * Refuses a bad scope before anything is sent: a call on an aborted signal checks its arguments
  * (throwing StabilityInputError) and then stops, so the run's usage errors come before the network.
  */
-export async function probe(client: StabilityClient<never>, plan: Plan): Promise<void> {
+export async function probe(client: StabilityClient, plan: Plan): Promise<void> {
   if (plan.fromServer) return;
   const call = callOf(plan.name);
   for (const scope of plan.scopes) {
@@ -82,7 +82,7 @@ const argument = (plan: Plan, scope: string | undefined) =>
 
 /** Makes the plan's calls at once and returns one result per scope, in order. */
 export function runPlan(
-  client: StabilityClient<never>,
+  client: StabilityClient,
   fetch: typeof globalThis.fetch,
   plan: Plan,
   signal: AbortSignal | undefined,

@@ -1,17 +1,8 @@
-// Every string from the server passes through here before a terminal, a log or a metrics file.
+// Every string from the server passes through clean (src/line.ts, shared with the MCP server) or
+// printable before a terminal, a log or a metrics file.
+import { OBEYED } from "../line.js";
 
-// What a terminal obeys rather than prints: escape sequences (CSI, OSC, and two-character ones),
-// control characters, and the Unicode line separators and bidi controls that reorder a line.
-/* eslint-disable no-control-regex -- matching control characters is their purpose */
-const ESCAPES = /\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])/g;
-const OBEYED = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-/* eslint-enable no-control-regex */
-
-/** A server-provided string as one printable line of at most `max` characters. */
-export function clean(text: string, max = 200): string {
-  const line = String(text).replace(ESCAPES, "").replace(OBEYED, " ");
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
+export { clean } from "../line.js";
 
 /**
  * A JSON body as received, but with each character a terminal would obey inside a string written
