@@ -1,14 +1,30 @@
 // One formatter per operation: the CLI's subcommands are the operation table's entries, and this
 // table must have one for each (a new operation without one fails to compile here). Bodies are
 // typed by every version's spec at once, so a field renamed in one version fails where it is read.
-import type { ApiVersion, OperationName } from "../index.js";
+import type {
+  ApiVersion,
+  OPERATIONS,
+  OperationName,
+  RequestOptions,
+  StabilityClient,
+} from "../index.js";
 import type { Body } from "../spec.js";
 import { clean, table } from "./text.js";
 
 /** An operation's 200 body in any API version. */
 export type AnyBody<N extends OperationName> = { [V in ApiVersion]: Body<V, N> }[ApiVersion];
 
+/** What the CLI may pass a call: a signal, and each call option as an optional string. */
+export type CallArgs<N extends OperationName> = Pick<RequestOptions, "signal"> & {
+  [K in keyof (typeof OPERATIONS)[N]["params"]]?: string;
+};
+
 interface Formatter<N extends OperationName> {
+  /**
+   * The call, written out so the compiler checks it against every version's client: an option a
+   * version's spec makes required fails to compile here (at run time, src/cli/plan.ts asks for it).
+   */
+  call(client: StabilityClient, args: CallArgs<N>): Promise<AnyBody<N>>;
   /** One line for --help. */
   summary: string;
   /** The body for a terminal; `scope` is the parameter value the call was made for, if any. */
@@ -32,9 +48,14 @@ function formatAccount(account: AnyBody<"account">): string {
 }
 
 export const FORMATTERS = {
-  account: { summary: "who owns the API key, and their organizations", text: formatAccount },
+  account: {
+    summary: "who owns the API key, and their organizations",
+    call: (client, args) => client.account(args),
+    text: formatAccount,
+  },
   balance: {
     summary: "credit balance of the key owner's default organization (or of --organization)",
+    call: (client, args) => client.balance(args),
     text: (balance, organization) =>
       `credits: ${balance.credits}${organization ? ` (organization ${clean(organization)})` : ""}`,
     figure: {

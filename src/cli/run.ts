@@ -8,7 +8,7 @@ import {
   type OperationName,
   type StabilityClient,
 } from "../index.js";
-import type { AnyBody } from "./commands.js";
+import { FORMATTERS, type AnyBody, type CallArgs } from "./commands.js";
 import { kindOf, type Outcome } from "./exit.js";
 import { failureLine, type Seen } from "./failure.js";
 
@@ -44,9 +44,8 @@ function watched(fetch: typeof globalThis.fetch) {
   return { fetch: watching, seen, received };
 }
 
-type Call = (client: StabilityClient, options: object) => Promise<unknown>;
-const callOf = (name: OperationName) =>
-  ((client, options) => (client[name] as (o: object) => Promise<unknown>)(options)) as Call;
+type Call = (client: StabilityClient, args: CallArgs<OperationName>) => Promise<unknown>;
+const callOf = (name: OperationName) => FORMATTERS[name].call as Call;
 
 export interface Plan {
   name: OperationName;
