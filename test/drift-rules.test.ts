@@ -12,7 +12,7 @@ import {
   type Subset,
 } from "../scripts/lib/drift/index.ts";
 import { stringifyYaml } from "@redocly/openapi-core";
-import { parseDocument, type OpenApiDocument } from "../scripts/lib/upstream.ts";
+import { parseDocument, type OpenApiDocument } from "../scripts/lib/upstream/parse.ts";
 import {
   REALISTIC_DRIFT,
   VENDORED_PATH,

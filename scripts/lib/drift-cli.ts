@@ -12,15 +12,10 @@ import {
   type Format,
   type VersionReport,
 } from "./drift-report.ts";
-import {
-  DEFAULT_API_VERSION,
-  PIPELINE,
-  UpstreamError,
-  loadUpstream,
-  locationOf,
-  parseDocument,
-  versionsFrom,
-} from "./upstream.ts";
+import { DEFAULT_API_VERSION, PIPELINE, versionsFrom } from "./pipeline.ts";
+import { UpstreamError } from "./upstream/error.ts";
+import { loadUpstream, locationOf } from "./upstream/load.ts";
+import { parseDocument } from "./upstream/parse.ts";
 
 export const USAGE = `usage: npm run drift -- [--api-version v1|v1alpha] [--upstream <url|file>]
                       [--format text|json|markdown|githubactions] [--fail-on ERR|WARN|INFO]

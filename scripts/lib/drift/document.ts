@@ -1,12 +1,8 @@
 // The operation as a whole and the document around it, and compareSubsets, which puts every
 // module together: normalise both subsets, walk them, then let the compiler judge what it must.
 import { operationsOf, type ApiVersion } from "../../../src/operations.ts";
-import {
-  describeElsewhere,
-  extractClientSubset,
-  type ElsewhereHint,
-  type OpenApiDocument,
-} from "../upstream.ts";
+import { describeElsewhere, extractClientSubset, type ElsewhereHint } from "../upstream/extract.ts";
+import type { OpenApiDocument } from "../upstream/parse.ts";
 import { Collector, DOCUMENT, sortFindings, type Finding } from "./findings.ts";
 import { judge, slots } from "./judge.ts";
 import { normaliseSubset } from "./normalise.ts";
