@@ -210,9 +210,9 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
           `no complete response within ${timeoutMs} ms${during}`,
           target,
         );
-      const { redact, redactError } = await failure();
+      const { redact, redactError, describeCause } = await failure();
       throw new StabilityConnectionError(
-        `connection to ${new URL(url).host} failed${during} (${redact(describeCause(error))})`,
+        `connection to ${new URL(url).host} failed${during} (${describeCause(error, redact)})`,
         target,
         { cause: redactError(error, redact) },
       );
@@ -360,10 +360,4 @@ function sleep(ms: number, signal: AbortSignal | undefined, target: RequestTarge
         reject(aborted(target, signal, " while waiting to retry"));
       });
   });
-}
-
-/** The platform's reason, such as ECONNREFUSED or UND_ERR_SOCKET, without anything request-specific. */
-function describeCause(error: unknown): string {
-  const { cause, message } = (error ?? {}) as { cause?: { code?: string }; message?: string };
-  return String(cause?.code ?? message ?? error);
 }

@@ -1,7 +1,7 @@
 // Loaded by the client on its first failed attempt or redirect, so a client whose calls succeed
 // carries none of this in its default import. It builds no error itself: the error classes stay in
 // the entry, so `instanceof` holds however the chunks are bundled.
-export { redactError, redactHeaders, redactor } from "./redact.js";
+export { describeCause, redactError, redactHeaders, redactor } from "./redact.js";
 export { nextHop } from "./redirect.js";
 import { parseRedacted } from "./redact.js";
 
