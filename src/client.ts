@@ -8,7 +8,6 @@ import {
   StabilityTimeoutError,
   StabilityValidationError,
   errorClassForStatus,
-  isApiErrorBody,
   type RequestTarget,
 } from "./errors.js";
 import {
@@ -160,7 +159,8 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
         if (!location) break;
         response.body?.cancel().catch(() => {});
         visited.push(url);
-        const hop = (await failure()).nextHop(visited, location, sent, baseUrl);
+        const { nextHop, redact } = await failure();
+        const hop = nextHop(visited, location, sent, baseUrl, redact);
         if (typeof hop === "string") throw new StabilityResponseError(target, status, hop, "");
         ({ url, headers: sent } = hop);
       }
@@ -169,13 +169,12 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
       const { text, over } = await readBody(response, limit);
       if (!ok) {
         const { redact, redactHeaders, errorBody } = await failure();
-        const body = errorBody(text, over, limit, redact, apiKey.length);
         const ErrorClass = errorClassForStatus(status);
         throw new ErrorClass(
           target,
           status,
           redactHeaders(received, redact),
-          isApiErrorBody(body.json) ? body.json : body.text,
+          errorBody(text, over, limit, redact, apiKey.length),
           parseRetryAfter(received),
         );
       }

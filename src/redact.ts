@@ -141,16 +141,16 @@ export function redactError(error: unknown, redact: (text: string) => string, de
  * `code`, else its message), redacted; never a throw, whatever was thrown.
  */
 export function describeCause(error: unknown, redact: (text: string) => string): string {
-  const code = read(Object(read(Object(error), "cause")), "code");
-  const message = read(Object(error), "message");
+  const code = read(read(error, "cause"), "code");
+  const message = read(error, "message");
   const reason = [code, message, error].find((v) => typeof v === "string" || typeof v === "number");
   return redact(String(reason ?? "unknown error"));
 }
 
 /** A property of `from`, or `undefined` when reading it throws (a hostile getter). */
-function read(from: object, name: string): unknown {
+function read(from: unknown, name: string): unknown {
   try {
-    return (from as Record<string, unknown>)[name];
+    return (Object(from) as Record<string, unknown>)[name];
   } catch {
     return undefined;
   }

@@ -113,3 +113,108 @@ describe("redirects", () => {
     ]);
   });
 });
+
+/** A fetch that answers the first request with `status` and `location`, and any other with a balance. */
+const redirectingFetch = (status: number, location: string) =>
+  recordingFetch((request) =>
+    request.url.endsWith(balancePath) && request.url.startsWith("https://api.stability.ai")
+      ? new Response(null, { status, headers: { location } })
+      : Response.json({ credits: 7 }),
+  );
+const pct = (text: string) =>
+  [...text].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join("");
+
+describe("which responses are redirects", () => {
+  it.each([301, 302, 303, 307, 308])("follows a %i with a Location", async (status) => {
+    const { fetch, requests } = redirectingFetch(status, "/v1alpha/user/balance2");
+    const client = createStabilityClient({ apiKey, fetch, logLevel: "off" });
+    await expect(client.balance()).resolves.toEqual({ credits: 7 });
+    expect(requests.map((r) => r.url)).toEqual([
+      `https://api.stability.ai${balancePath}`,
+      `https://api.stability.ai${balancePath}2`,
+    ]);
+  });
+
+  it.each([200, 300, 309, 401])("does not follow a Location on a %i", async (status) => {
+    const { fetch, requests } = recordingFetch(
+      () =>
+        new Response(JSON.stringify({ credits: 3 }), {
+          status,
+          headers: { location: "/elsewhere", "content-type": "application/json" },
+        }),
+    );
+    const client = createStabilityClient({ apiKey, fetch, maxRetries: 0, logLevel: "off" });
+    await client.balance().catch(() => undefined);
+    expect(requests.map((r) => r.url)).toEqual([`https://api.stability.ai${balancePath}`]);
+  });
+
+  it("follows a redirect to another https origin, without Authorization", async () => {
+    const { fetch, requests } = redirectingFetch(
+      302,
+      "https://mirror.example/v1alpha/user/balance",
+    );
+    const client = createStabilityClient({ apiKey, fetch, logLevel: "off" });
+    await expect(client.balance()).resolves.toEqual({ credits: 7 });
+    expect(requests.map((r) => [r.url, r.headers.get("authorization")])).toEqual([
+      [`https://api.stability.ai${balancePath}`, apiKey],
+      [`https://mirror.example${balancePath}`, null],
+    ]);
+  });
+
+  it.each([
+    "http://evillocalhost/x",
+    "http://localhost.evil.example/x",
+    "http://127.0.0.1.evil.example/x",
+  ])("refuses plain http to %s, a host that only contains a loopback name", async (location) => {
+    const { fetch, requests } = redirectingFetch(302, location);
+    const client = createStabilityClient({ apiKey, fetch, logLevel: "off" });
+    const error = await failure(client.balance());
+    expect(error.constructor).toBe(StabilityResponseError);
+    expect(error.message).toMatch(/302 redirect to plain http:\/\/.* refused$/);
+    expect(requests).toHaveLength(1);
+  });
+});
+
+describe("redirects that echo the key", () => {
+  // Upper and lower case: a URL's scheme and host arrive lowercased.
+  const echoKey = "SK-Echo-Redirect-Key-0123456789";
+  const renderings = (error: Error) => [error.message, error.stack ?? "", JSON.stringify(error)];
+
+  it.each([
+    ["another scheme", `${echoKey}:x`, /302 redirect to \[redacted\]: refused$/],
+    [
+      "a plain-http host",
+      `http://${echoKey}.example/`,
+      /302 redirect to plain http:\/\/\[redacted\]\.example refused$/,
+    ],
+  ])(
+    "refuses a redirect to %s without the key in the message",
+    async (_kind, location, message) => {
+      const { fetch } = redirectingFetch(302, location);
+      const client = createStabilityClient({ apiKey: echoKey, fetch, logLevel: "off" });
+      const error = await failure(client.balance());
+      expect(error.constructor).toBe(StabilityResponseError);
+      expect(error.message).toMatch(message);
+      for (const output of renderings(error))
+        expect(output.toLowerCase()).not.toContain(echoKey.toLowerCase());
+    },
+  );
+
+  it("refuses a redirect whose Location carries credentials, without echoing them", async () => {
+    for (const credentials of [`user:${pct(echoKey)}`, pct(echoKey), `user:${echoKey}`]) {
+      const { fetch, requests } = redirectingFetch(
+        307,
+        `https://${credentials}@api.stability.ai/x`,
+      );
+      const client = createStabilityClient({ apiKey: echoKey, fetch, logLevel: "off" });
+      const error = await failure(client.balance());
+      expect(error.constructor).toBe(StabilityResponseError);
+      expect(error.message).toMatch(/307 redirect to a location with credentials refused$/);
+      for (const output of renderings(error)) {
+        expect(output).not.toContain(echoKey);
+        expect(output).not.toContain(pct(echoKey));
+      }
+      expect(requests).toHaveLength(1);
+    }
+  });
+});
