@@ -9,7 +9,7 @@ const PROCESSES = [
   "test/demo.test.ts",
   "test/drift*.test.ts",
   "test/generate.test.ts",
-  "test/long-keys.test.ts",
+  "test/cli-long-key.test.ts",
   "test/maintainer-loop.test.ts",
   "test/package.test.ts",
   "test/vendor.test.ts",

@@ -128,16 +128,24 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
     signal: AbortSignal | undefined,
     timeoutMs: number,
   ): Promise<HttpInfo<T>> {
-    // Without a time limit there is nothing to arm: the caller's signal, if any, goes to fetch as is.
+    // The client's own signal: the time limit aborts it, and so does the caller's signal, through
+    // one listener per signal (watch). Every step races it, so a fetch that ignores it cannot keep
+    // the call alive. Without either there is nothing to arm.
     let controller: AbortController | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let unwatch: (() => void) | undefined;
-    if (timeoutMs < Infinity) {
+    let stop: Promise<never> | undefined;
+    if (timeoutMs < Infinity || signal) {
       const own = (controller = new AbortController());
       // setTimeout treats anything over 2^31 − 1 ms as 1 ms; 2e9 ms is 23 days.
-      timer = setTimeout(() => own.abort(TIMED_OUT), Math.min(timeoutMs, 2e9));
+      if (timeoutMs < Infinity)
+        timer = setTimeout(() => own.abort(TIMED_OUT), Math.min(timeoutMs, 2e9));
       if (signal) unwatch = watch(signal, () => own.abort());
+      stop = new Promise((_, reject) => own.signal.addEventListener("abort", reject));
+      stop.catch(() => {});
     }
+    const bound = <R>(step: Promise<R>) => (stop ? Promise.race([step, stop]) : step);
+    let reading = false;
     let status = 0;
     let url = baseUrl + target.path;
     try {
@@ -146,14 +154,21 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
       // Redirects are followed here, not by fetch, to refuse loops and plain http:// (src/redirect.ts).
       let response: Response;
       for (let visited: string[] = []; ;) {
-        response = await fetch(url, {
-          headers: sent,
-          signal: controller?.signal ?? signal,
-          redirect: "manual",
-        });
-        // A browser hides where a redirect leads (status 0): there, the platform's rules apply.
+        const init = { headers: sent, signal: controller?.signal };
+        response = await bound(fetch(url, { ...init, redirect: "manual" }));
+        // A browser hides where a redirect leads (status 0) and follows it only itself. When it
+        // cannot (a loop, too many, CORS), its fetch fails like a network error: not retried.
         if (response.type === "opaqueredirect")
-          response = await fetch(url, { headers: sent, signal: controller?.signal ?? signal });
+          response = await bound(
+            fetch(url, init).catch(() => {
+              throw new StabilityResponseError(
+                target,
+                0,
+                "redirect the platform could not follow",
+                "",
+              );
+            }),
+          );
         status = response.status;
         const location = status > 300 && status < 309 && response.headers.get("location");
         if (!location) break;
@@ -166,7 +181,8 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
       }
       const { ok, headers: received } = response;
       const limit = ok ? maxResponseBytes : Math.min(maxResponseBytes, ERROR_BODY_BYTES);
-      const { text, over } = await readBody(response, limit);
+      reading = true;
+      const { text, over } = await readBody(response, limit, bound);
       if (!ok) {
         const { redact, redactHeaders, errorBody } = await failure();
         const ErrorClass = errorClassForStatus(status);
@@ -203,18 +219,13 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
     } catch (error) {
       if (error instanceof StabilityError) throw error;
       if (signal?.aborted) throw aborted(target, signal);
-      const during = status ? ` while reading the ${status} response body` : "";
-      if (controller?.signal.reason === TIMED_OUT)
-        throw new StabilityTimeoutError(
-          `no complete response within ${timeoutMs} ms${during}`,
-          target,
-        );
-      const { redact, redactError, describeCause } = await failure();
-      throw new StabilityConnectionError(
-        `connection to ${new URL(url).host} failed${during} (${describeCause(error, redact)})`,
-        target,
-        { cause: redactError(error, redact) },
-      );
+      const { redact, redactError, describeFailure } = await failure();
+      // Timed out, or the connection failed; the message names the step (src/failure.ts).
+      const timedOut = controller?.signal.reason === TIMED_OUT;
+      const message = describeFailure(error, url, status, reading, timedOut && timeoutMs, redact);
+      throw timedOut
+        ? new StabilityTimeoutError(message, target)
+        : new StabilityConnectionError(message, target, { cause: redactError(error, redact) });
     } finally {
       clearTimeout(timer);
       unwatch?.();

@@ -1,9 +1,15 @@
 // Redirects: loops and long chains end with an error that says so, a redirect never takes the
 // request to plain http:// off loopback, and Authorization stays with the client's own origin.
 import { describe, expect, it } from "vitest";
-import { StabilityResponseError, createStabilityClient } from "../src/index.ts";
+import {
+  StabilityAbortError,
+  StabilityConnectionError,
+  StabilityResponseError,
+  createStabilityClient,
+} from "../src/index.ts";
 import {
   clientFor,
+  closedPort,
   failure,
   json,
   recordingFetch,
@@ -15,6 +21,17 @@ import {
 const apiKey = "sk-redirects-test-key-0123456789";
 const balancePath = "/v1alpha/user/balance";
 const serve = serverPerTest();
+
+/** What a browser returns for redirect: "manual": an opaque redirect, status 0, no Location to read. */
+function opaqueRedirect(): Response {
+  const hidden = new Response(null, { status: 200 });
+  Object.defineProperties(hidden, {
+    type: { value: "opaqueredirect" },
+    status: { value: 0 },
+    ok: { value: false },
+  });
+  return hidden;
+}
 
 /** Redirects every request to `/hop/<n+1>`: a chain that never ends but never repeats. */
 const chain: Behaviour = (req, res) => {
@@ -79,21 +96,56 @@ describe("redirects", () => {
     expect(error.message).toMatch(/302 redirect to file: refused/);
   });
 
-  it("lets the platform follow a redirect it hides (a browser's opaque redirect)", async () => {
+  it("lets the platform follow a redirect it hides (a browser's opaque redirect), with the key and headers", async () => {
+    const { fetch, requests } = recordingFetch((request) =>
+      request.redirect === "follow" ? Response.json({ credits: 6 }) : opaqueRedirect(),
+    );
+    const client = createStabilityClient({ apiKey, fetch, logLevel: "off" });
+    await expect(client.balance({ headers: { "X-Trace": "t1" } })).resolves.toEqual({ credits: 6 });
+    expect(requests.map((r) => r.redirect)).toEqual(["manual", "follow"]);
+    const [, followed] = requests;
+    expect(followed?.headers.get("authorization")).toBe(apiKey);
+    expect(followed?.headers.get("x-trace")).toBe("t1");
+  });
+
+  it("sends the browser's re-fetch with the call's signal, so an abort reaches it", async () => {
+    const caller = new AbortController();
     const { fetch, requests } = recordingFetch((request) => {
-      if (request.redirect === "follow") return Response.json({ credits: 6 });
-      // What a browser returns for redirect: "manual": status 0, no Location to read.
-      const hidden = new Response(null, { status: 200 });
-      Object.defineProperties(hidden, {
-        type: { value: "opaqueredirect" },
-        status: { value: 0 },
-        ok: { value: false },
-      });
-      return hidden;
+      if (request.redirect !== "follow") return opaqueRedirect();
+      setTimeout(() => caller.abort(), 10);
+      return new Promise<Response>(() => {});
     });
     const client = createStabilityClient({ apiKey, fetch, logLevel: "off" });
-    await expect(client.balance()).resolves.toEqual({ credits: 6 });
+    const error = await failure(client.balance({ signal: caller.signal }));
+    expect(error.constructor).toBe(StabilityAbortError);
+    expect(requests[1]?.signal.aborted).toBe(true);
+  });
+
+  it("ends a redirect the browser could not follow with a StabilityResponseError, not retried", async () => {
+    // A browser's loop, a chain too long, or a CORS failure: its fetch rejects like a network error.
+    const { fetch, requests } = recordingFetch((request) =>
+      request.redirect === "follow"
+        ? Promise.reject(new TypeError("Failed to fetch"))
+        : opaqueRedirect(),
+    );
+    const client = createStabilityClient({ apiKey, fetch, maxRetries: 2, logLevel: "off" });
+    const error = await failure(client.balance());
+    expect(error.constructor).toBe(StabilityResponseError);
+    expect(error.message).toBe(
+      "GET /v1alpha/user/balance: 0 redirect the platform could not follow",
+    );
     expect(requests.map((r) => r.redirect)).toEqual(["manual", "follow"]);
+  });
+
+  it("describes a redirect target that refuses the connection as the hop that failed", async () => {
+    const port = await closedPort();
+    const server = await serve(redirect(`http://127.0.0.1:${port}/v1alpha/user/balance`, 307));
+    const client = clientFor(server, { apiKey, maxRetries: 0 });
+    const error = await failure(client.balance());
+    expect(error.constructor).toBe(StabilityConnectionError);
+    expect(error.message).toBe(
+      `GET /v1alpha/user/balance: connection to 127.0.0.1:${port} failed while following the 307 redirect (ECONNREFUSED)`,
+    );
   });
 
   it("follows https to plain http on loopback, without Authorization (another origin)", async () => {
