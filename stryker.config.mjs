@@ -14,10 +14,9 @@ export default {
     "src/body.ts",
     "src/retry.ts",
     "src/errors.ts",
-    // The request loop: attempt() (time limit, signals, redirects, body cap, error mapping), and
-    // the abort, watch and sleep helpers below the client.
-    "src/client.ts:125-233",
-    "src/client.ts:331-375",
+    // The request loop: one attempt (time limit, redirects, body cap, error mapping), and signals.
+    "src/request.ts",
+    "src/signals.ts",
   ],
   coverageAnalysis: "perTest",
   concurrency: 2,

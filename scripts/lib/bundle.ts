@@ -93,9 +93,8 @@ export async function bundleSrc(outDir: string): Promise<void> {
       ),
     ],
   });
-  // The lazily imported modules use no class from the rest of src/, so each bundles alone; so
-  // does the testing kit, which shares no code the library would need to keep single.
-  for (const alone of ["validate", "log", "failure", "testing"]) {
+  // The lazily imported modules use no class from the rest of src/, so each bundles alone.
+  for (const alone of ["validate", "log", "failure"]) {
     await build({
       ...common,
       entryPoints: [`src/${alone}.ts`],
@@ -103,6 +102,15 @@ export async function bundleSrc(outDir: string): Promise<void> {
       platform: "neutral",
     });
   }
+  // The testing kit throws the library's own StabilityInputError, from index.js, so that
+  // `instanceof` holds and the client passes it through instead of retrying it.
+  await build({
+    ...common,
+    entryPoints: ["src/testing.ts"],
+    outfile: out("testing.js"),
+    platform: "neutral",
+    plugins: [version, keepSeparate({ "./index.js": "./index.js" })],
+  });
   await build({
     ...common,
     entryPoints: ["src/cli.ts"],
