@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// The tests `npm run test:mutation` runs against each mutant (stryker.config.mjs): the in-process
+// The tests `npm run test:mutation` runs against each mutant (stryker.config.json): the in-process
 // files that pin down the security modules. No type tests, no child processes (a child would run
 // the unmutated build), so one mutant costs a second or two.
 export default defineConfig({

@@ -1,6 +1,9 @@
-// npm run test:mutation: StrykerJS over the security modules (stryker.config.mjs), then the mutation
-// score of each module from its JSON report. Exits 1 when any module scores under 95 %: a surviving
-// mutant is a behaviour no test names (kill it with a test, or mark it equivalent where it stands).
+// npm run test:mutation: StrykerJS over the security modules (stryker.config.json: redaction,
+// headers, redirects, body reading, retry timing, errors, the request loop and signals), running
+// the tests in vitest.mutation.config.ts against each mutant, then the mutation score of each
+// module from its JSON report. Exits 1 when any module scores under 95 %: a surviving mutant is a
+// behaviour no test names. Kill it with a test, or mark it equivalent where it stands:
+// `// Stryker disable next-line <mutator>: <reason>`.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fail, parseFlags } from "./lib/cli-args.ts";
@@ -13,7 +16,7 @@ const UNDETECTED = new Set(["Survived", "NoCoverage"]);
 
 parseFlags({}, "usage: npm run test:mutation (StrykerJS over the security modules; about 15 min)");
 
-console.log("test:mutation: running StrykerJS (stryker.config.mjs)");
+console.log("test:mutation: running StrykerJS (stryker.config.json)");
 const started = performance.now();
 const run = spawnSync("npx", ["stryker", "run"], { stdio: ["ignore", "inherit", "inherit"] });
 if (run.status !== 0) fail(`test:mutation: stryker exited ${run.status ?? run.signal}`);
