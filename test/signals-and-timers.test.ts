@@ -1,5 +1,6 @@
 // Signals, timers and loggers: one AbortSignal may be shared by any number of concurrent calls,
-// `timeoutMs: Infinity` sets up nothing, and a logger that throws never changes a call's result.
+// `timeoutMs: Infinity` arms no timer, a fetch that ignores its signal is still bounded by the
+// time limit and the caller's abort, and a logger that throws never changes a call's result.
 import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import {
