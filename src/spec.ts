@@ -133,9 +133,6 @@ export type ParamOptions<V extends ApiVersion, N extends OperationName> = V exte
     >
   : never;
 
-/** A path the generated `paths` of some version has: what the facade may request. */
-export type SpecPath = { [V in ApiVersion]: keyof PathsByVersion[V] & string }[ApiVersion];
-
 // The headers the client sends on every request, whatever the table says.
 type AlwaysSent = "Authorization" | "Accept";
 
@@ -171,7 +168,8 @@ type Verdicts = {
 type Assert<T extends true> = T;
 // When the vendored spec breaks the client, this line fails to compile and the error names what
 // broke: "Type '"GET /v1/user/balance requires X-Client, which src/operations.ts does not bind to a
-// call option"' does not satisfy the constraint 'true'."
+// call option"' does not satisfy the constraint 'true'." Exported only so that nothing calls it unused.
+/** @public */
 export type _SpecBindingHolds = Assert<
   [Exclude<Verdicts, true>] extends [never] ? true : Exclude<Verdicts, true>
 >;

@@ -9,7 +9,9 @@
 //   log.js       log formatting, imported only when there is something to log;
 //   failure.js   redaction, redirects and error bodies, imported on the first failure or redirect;
 //   testing.js   the testing kit (`stability-user-client/testing`), never imported by the library;
-//   cli.js       the Node-only CLI, which imports the library from index.js.
+//   cli.js       the Node-only CLI, which imports the library from index.js;
+//   mcp.js       `stability-user mcp` (src/mcp.ts), imported by cli.js for that command only; it
+//                imports the library from index.js and the optional MCP SDK, which is never bundled.
 import { readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
@@ -58,6 +60,7 @@ export const BUNDLES = [
   "failure.js",
   "testing.js",
   "cli.js",
+  "mcp.js",
 ] as const;
 
 /** Bundles src/ into `outDir` (ESM, source maps); see the top of this file for the layout. */
@@ -111,12 +114,25 @@ export async function bundleSrc(outDir: string): Promise<void> {
     platform: "neutral",
     plugins: [version, keepSeparate({ "./index.js": "./index.js" })],
   });
-  await build({
+  const node: BuildOptions = {
     ...common,
+    platform: "node",
+    external: [
+      ...(common.external ?? []),
+      ...builtinModules.map((name) => `node:${name}`),
+      "@modelcontextprotocol/sdk",
+    ],
+  };
+  await build({
+    ...node,
     entryPoints: ["src/cli.ts"],
     outfile: out("cli.js"),
-    platform: "node",
-    external: [...(common.external ?? []), ...builtinModules.map((name) => `node:${name}`)],
+    plugins: [version, keepSeparate({ "./index.js": "./index.js", "./mcp.js": "./mcp.js" })],
+  });
+  await build({
+    ...node,
+    entryPoints: ["src/mcp.ts"],
+    outfile: out("mcp.js"),
     plugins: [version, keepSeparate({ "./index.js": "./index.js" })],
   });
 }
