@@ -11,6 +11,7 @@ const PROCESSES = [
   "test/exact-optional.test.ts",
   "test/adding-an-operation.test.ts",
   "test/generate.test.ts",
+  "test/cli-long-key.test.ts",
   "test/maintainer-loop.test.ts",
   "test/package.test.ts",
   "test/vendor.test.ts",

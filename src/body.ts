@@ -2,25 +2,33 @@
 // endless body or a decompression bomb costs at most the cap in memory.
 
 /**
- * The body's text, reading at most `limit` decoded bytes. `over` is true when there was more:
- * the rest is then cancelled, which releases the connection.
+ * The body's text, reading at most `limit` decoded bytes, each read raced by `bound` (the
+ * attempt's time limit and abort). `over` is true when there was more: the rest is then
+ * cancelled, which releases the connection.
  */
 export async function readBody(
   response: Response,
   limit: number,
+  bound: <T>(read: Promise<T>) => Promise<T>,
 ): Promise<{ text: string; over: boolean }> {
   const reader = response.body?.getReader();
   const decoder = new TextDecoder();
   let text = "";
-  for (let left = limit; reader;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (value.length > left) {
-      reader.cancel().catch(() => {});
-      return { text: text + decoder.decode(value.subarray(0, left)), over: true };
+  try {
+    for (let left = limit; reader;) {
+      const { done, value } = await bound(reader.read());
+      if (done) break;
+      if (value.length > left) {
+        reader.cancel().catch(() => {});
+        return { text: text + decoder.decode(value.subarray(0, left)), over: true };
+      }
+      left -= value.length;
+      text += decoder.decode(value, { stream: true });
     }
-    left -= value.length;
-    text += decoder.decode(value, { stream: true });
+  } catch (error) {
+    // Timed out or aborted (or the stream failed): let the body go.
+    reader?.cancel().catch(() => {});
+    throw error;
   }
   return { text: text + decoder.decode(), over: false };
 }

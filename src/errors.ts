@@ -1,6 +1,6 @@
 /**
  * The error JSON the Stability API sends with a failure (its `Error` schema). Only `name` and
- * `message` are checked ({@link isApiErrorBody}); the other fields are typed as the spec describes
+ * `message` are checked (src/failure.ts); the other fields are typed as the spec describes
  * them but may be absent or of another type.
  * @example { "id": "3F1FKVRR", "name": "bad_request", "message": "Value of ID must be an integer", "temporary": false, "timeout": false, "fault": false }
  */
@@ -35,6 +35,8 @@ export class StabilityError extends Error {
 
   constructor(message: string, target?: RequestTarget, options?: { cause?: unknown }) {
     super(target ? `${target.method} ${target.path}: ${message}` : message, options);
+    // Enumerable, so JSON.stringify shows it (inspect shows it in the stack either way).
+    Object.defineProperty(this, "message", { enumerable: true });
     Object.assign(this, target);
   }
 }
@@ -193,15 +195,6 @@ const STATUS_CLASSES: Record<number, typeof StabilityApiError> = {
  */
 export function errorClassForStatus(status: number): typeof StabilityApiError {
   return STATUS_CLASSES[status] ?? (status >= 500 ? InternalServerError : StabilityApiError);
-}
-
-/**
- * Recognises the API's error JSON; anything else stays text.
- * @example isApiErrorBody({ name: "unauthorized", message: "bad key" }) === true
- */
-export function isApiErrorBody(value: unknown): value is ApiErrorBody {
-  const body = value as Partial<ApiErrorBody> | null | undefined;
-  return typeof body?.message === "string" && typeof body.name === "string";
 }
 
 function describeBody(body: ApiErrorBody | string): string {

@@ -8,14 +8,16 @@ const MAX_REDIRECTS = 5;
 /**
  * Where a redirect from the last of `visited` to `location` leads, and the headers to send there
  * (without `Authorization` once it leaves the origin, as the Fetch standard does); or, as a string,
- * why it is refused: a loop, more than five redirects, a scheme other than http(s), or plain
- * http:// to a host that is neither loopback nor the `baseUrl`'s own origin.
+ * why it is refused, redacted (a server may echo the key in a Location): a loop, more than five
+ * redirects, a scheme other than http(s), credentials in the URL, or plain http:// to a host that
+ * is neither loopback nor the `baseUrl`'s own origin.
  */
 export function nextHop(
   visited: string[],
   location: string,
   headers: Record<string, string>,
   baseUrl: string,
+  redact: (text: string) => string,
 ): { url: string; headers: Record<string, string> } | string {
   const from = new URL(visited.at(-1)!);
   let to: URL;
@@ -24,9 +26,11 @@ export function nextHop(
   } catch {
     return "redirect to an unreadable location refused";
   }
-  if (!/^https?:$/.test(to.protocol)) return `redirect to ${to.protocol} refused`;
+  if (!/^https?:$/.test(to.protocol)) return redact(`redirect to ${to.protocol} refused`);
+  // Fetch would refuse such a URL with an error quoting it; the credentials may be the key.
+  if (to.username || to.password) return "redirect to a location with credentials refused";
   if (to.protocol === "http:" && !isLoopback(to.hostname) && to.origin !== new URL(baseUrl).origin)
-    return `redirect to plain http://${to.host} refused`;
+    return redact(`redirect to plain http://${to.host} refused`);
   if (visited.includes(to.href)) return "redirect loop";
   if (visited.length > MAX_REDIRECTS) return `too many redirects (more than ${MAX_REDIRECTS})`;
   if (to.origin === from.origin) return { url: to.href, headers };

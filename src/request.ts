@@ -7,7 +7,6 @@ import {
   StabilityTimeoutError,
   StabilityValidationError,
   errorClassForStatus,
-  isApiErrorBody,
   type RequestTarget,
 } from "./errors.js";
 import { readBody } from "./body.js";
@@ -72,51 +71,64 @@ export async function attempt<T>(
   signal: AbortSignal | undefined,
   timeoutMs: number,
 ): Promise<HttpInfo<T>> {
-  // Without a time limit there is nothing to arm: the caller's signal, if any, goes to fetch as is.
+  // The client's own signal: the time limit aborts it, and so does the caller's signal, through
+  // one listener per signal (src/signals.ts). Every step races it, so a fetch that ignores it
+  // cannot keep the call alive. Without either there is nothing to arm.
   let controller: AbortController | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let unwatch: (() => void) | undefined;
-  if (timeoutMs < Infinity) {
+  let stop: Promise<never> | undefined;
+  if (timeoutMs < Infinity || signal) {
     const own = (controller = new AbortController());
     // setTimeout treats anything over 2^31 − 1 ms as 1 ms; 2e9 ms is 23 days.
-    timer = setTimeout(() => own.abort(TIMED_OUT), Math.min(timeoutMs, 2e9));
+    if (timeoutMs < Infinity)
+      timer = setTimeout(() => own.abort(TIMED_OUT), Math.min(timeoutMs, 2e9));
     if (signal) unwatch = watch(signal, () => own.abort());
+    stop = new Promise((_, reject) => own.signal.addEventListener("abort", reject));
+    stop.catch(() => {});
   }
-  const hop = { url: request.url, status: 0 };
+  const bound: Bound = (step) => (stop ? Promise.race([step, stop]) : step);
+  const hop: Hop = { url: request.url, status: 0, reading: false, signal: controller?.signal };
   try {
-    const response = await follow(transport, request, controller?.signal ?? signal, hop);
-    return await accept<T>(transport, request, response);
+    const response = await follow(transport, request, bound, hop);
+    return await accept<T>(transport, request, response, bound, hop);
   } catch (error) {
     if (error instanceof StabilityError) throw error;
     const { target } = request;
     if (signal?.aborted) throw aborted(target, signal);
-    const during = hop.status ? ` while reading the ${hop.status} response body` : "";
-    if (controller?.signal.reason === TIMED_OUT)
-      throw new StabilityTimeoutError(
-        `no complete response within ${timeoutMs} ms${during}`,
-        target,
-      );
-    const { redact, redactError } = await transport.failure();
-    throw new StabilityConnectionError(
-      `connection to ${new URL(hop.url).host} failed${during} (${redact(describeCause(error))})`,
-      target,
-      { cause: redactError(error, redact) },
-    );
+    const { redact, redactError, describeFailure } = await transport.failure();
+    // Timed out, or the connection failed; the message names the step (src/failure.ts).
+    const timedOut = controller?.signal.reason === TIMED_OUT;
+    const { url, status, reading } = hop;
+    const message = describeFailure(error, url, status, reading, timedOut && timeoutMs, redact);
+    throw timedOut
+      ? new StabilityTimeoutError(message, target)
+      : new StabilityConnectionError(message, target, { cause: redactError(error, redact) });
   } finally {
     clearTimeout(timer);
     unwatch?.();
   }
 }
 
+/** A step of the attempt raced against its time limit and the caller's signal. */
+type Bound = <R>(step: Promise<R>) => Promise<R>;
+/** Where the attempt is, for error messages: the URL, the last status, whether the body is being read. */
+interface Hop {
+  url: string;
+  status: number;
+  reading: boolean;
+  readonly signal: AbortSignal | undefined;
+}
+
 /**
  * Fetches, following redirects here rather than in fetch, to refuse loops and plain http://
- * (src/redirect.ts). `hop` says where the request is and the last status, for error messages.
+ * (src/redirect.ts).
  */
 async function follow(
   { settings, failure }: Transport,
   { target, headers }: PreparedRequest,
-  signal: AbortSignal | undefined,
-  hop: { url: string; status: number },
+  bound: Bound,
+  hop: Hop,
 ): Promise<Response> {
   let sent = headers;
   // Called as a plain function: a browser's or worker's fetch refuses any other `this`.
@@ -127,20 +139,26 @@ async function follow(
     const init: RequestInit = {
       ...settings.fetchOptions,
       headers: sent,
-      signal,
+      signal: hop.signal,
       redirect: "manual",
     };
-    let response = await send(hop.url, init);
-    // A browser hides where a redirect leads (status 0): there, the platform's rules apply.
+    let response = await bound(send(hop.url, init));
+    // A browser hides where a redirect leads (status 0) and follows it only itself. When it
+    // cannot (a loop, too many, CORS), its fetch fails like a network error: not retried.
     if (response.type === "opaqueredirect")
-      response = await send(hop.url, { ...init, redirect: "follow" });
+      response = await bound(
+        send(hop.url, { ...init, redirect: "follow" }).catch(() => {
+          throw new StabilityResponseError(target, 0, "redirect the platform could not follow", "");
+        }),
+      );
     const { status } = response;
     hop.status = status;
     const location = status > 300 && status < 309 && response.headers.get("location");
     if (!location) return response;
     response.body?.cancel().catch(() => {});
     visited.push(hop.url);
-    const next = (await failure()).nextHop(visited, location, sent, settings.baseUrl);
+    const { nextHop, redact } = await failure();
+    const next = nextHop(visited, location, sent, settings.baseUrl, redact);
     if (typeof next === "string") throw new StabilityResponseError(target, status, next, "");
     ({ url: hop.url, headers: sent } = next);
   }
@@ -151,20 +169,22 @@ async function accept<T>(
   { settings, failure, validator }: Transport,
   { target, key }: PreparedRequest,
   response: Response,
+  bound: Bound,
+  hop: Hop,
 ): Promise<HttpInfo<T>> {
   const { ok, status, headers } = response;
   const { maxResponseBytes, apiKey } = settings;
   const limit = ok ? maxResponseBytes : Math.min(maxResponseBytes, ERROR_BODY_BYTES);
-  const { text, over } = await readBody(response, limit);
+  hop.reading = true;
+  const { text, over } = await readBody(response, limit, bound);
   if (!ok) {
     const { redact, redactHeaders, errorBody } = await failure();
-    const body = errorBody(text, over, limit, redact, apiKey.length);
     const ErrorClass = errorClassForStatus(status);
     throw new ErrorClass(
       target,
       status,
       redactHeaders(headers, redact),
-      isApiErrorBody(body.json) ? body.json : body.text,
+      errorBody(text, over, limit, redact, apiKey.length),
       parseRetryAfter(headers),
     );
   }
@@ -189,10 +209,4 @@ async function accept<T>(
     }
   }
   return { data, status, headers };
-}
-
-/** The platform's reason, such as ECONNREFUSED or UND_ERR_SOCKET, without anything request-specific. */
-function describeCause(error: unknown): string {
-  const { cause, message } = (error ?? {}) as { cause?: { code?: string }; message?: string };
-  return String(cause?.code ?? message ?? error);
 }

@@ -121,7 +121,7 @@ describe("the error class for each status", () => {
 });
 
 describe("the error body", () => {
-  it("types only name and message as always present, as isApiErrorBody checks", async () => {
+  it("types only name and message as always present, as the error-body check does", async () => {
     // Compiles only while id, temporary, timeout and fault are optional in ApiErrorBody.
     const minimal: ApiErrorBody = { name: "conflict", message: "busy" };
     const stability = await clientFor(json(409, minimal));
@@ -235,5 +235,58 @@ describe("when no response comes", () => {
     );
     for (const output of [error.message, JSON.stringify(error), inspect(error)])
       expect(output).not.toContain(KEY);
+  });
+});
+
+describe("error bodies that only look like the API's", () => {
+  it.each([
+    ['{"message":"upstream down"}', "a message without a name"],
+    ['{"name":"bad_gateway"}', "a name without a message"],
+    ['{"name":1,"message":"x"}', "a name that is not a string"],
+  ])("keeps %s (%s) as text", async (body) => {
+    const stability = await clientFor(text(502, body, { "content-type": "application/json" }));
+    const error = (await rejection(stability.balance())) as StabilityApiError;
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(error.body).toBe(body);
+  });
+});
+
+describe("an error as inspect and JSON show it", () => {
+  it("shows message, status and the headers as a plain object, redacted", async () => {
+    const stability = await clientFor(
+      json(429, apiError("rate_limited", "slow down"), { "x-request-id": "req-9", "x-echo": KEY }),
+    );
+    const error = (await rejection(stability.balance())) as StabilityApiError;
+    const shown = JSON.parse(JSON.stringify(error)) as Record<string, unknown>;
+    expect(shown).toMatchObject({
+      name: "RateLimitError",
+      message: "GET /v1alpha/user/balance: 429 rate_limited: slow down",
+      status: 429,
+      method: "GET",
+      path: "/v1alpha/user/balance",
+      headers: { "x-request-id": "req-9", "x-echo": "[redacted]" },
+    });
+    const inspected = inspect(error);
+    expect(inspected).toContain("GET /v1alpha/user/balance: 429 rate_limited: slow down");
+    expect(inspected).toContain("status: 429");
+    expect(inspected).toMatch(/headers: \{[^}]*'x-request-id': 'req-9'/);
+    expect(inspected).toMatch(/'x-echo': '\[redacted\]'/);
+    expect(inspected).not.toContain(KEY);
+  });
+
+  it("shows the message of an error without a status in JSON too", async () => {
+    const port = await closedPort();
+    const stability = createStabilityClient({
+      apiKey: KEY,
+      baseUrl: `http://127.0.0.1:${port}`,
+      maxRetries: 0,
+      logLevel: "off",
+    });
+    const error = (await rejection(stability.balance())) as StabilityConnectionError;
+    const shown = JSON.parse(JSON.stringify(error)) as Record<string, unknown>;
+    expect(shown.name).toBe("StabilityConnectionError");
+    expect(shown.message).toMatch(
+      /^GET \/v1alpha\/user\/balance: connection to 127\.0\.0\.1:\d+ failed/,
+    );
   });
 });

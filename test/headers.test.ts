@@ -1,7 +1,8 @@
 // Header merging: client-level and per-call headers merge case-insensitively, the per-call value
 // (and the organization option above all) wins, and Authorization is always the client's own.
 import { describe, expect, it } from "vitest";
-import { clientFor, json, serverPerTest } from "./helpers/server.ts";
+import { createStabilityClient } from "../src/index.ts";
+import { clientFor, json, recordingFetch, refusal, serverPerTest } from "./helpers/server.ts";
 
 const apiKey = "sk-headers-test-key-0123456789";
 const serve = serverPerTest();
@@ -74,5 +75,33 @@ describe("header merging, on the wire", () => {
     const client = clientFor(server, { apiKey, headers: { "x-a": "1", "X-A": "2" } });
     await client.balance();
     expect(server.received[0]?.headers["x-a"]).toBe("2");
+  });
+});
+
+describe("which hosts count as loopback, where plain http:// may carry the key", () => {
+  it.each([
+    "http://localhost:8080",
+    "http://127.0.0.1:9",
+    "http://127.1.2.3",
+    "http://[::1]:80",
+    "http://LOCALHOST",
+  ])("accepts plain http to %s", (baseUrl) => {
+    expect(
+      createStabilityClient({ apiKey, baseUrl, fetch: recordingFetch().fetch }).apiVersion,
+    ).toBe("v1alpha");
+  });
+
+  it.each([
+    "http://evillocalhost",
+    "http://localhost.evil.example",
+    "http://127.0.0.1.evil.example",
+    "http://my-localhost",
+    "http://[::2]",
+  ])("refuses plain http to %s, which only contains a loopback name", (baseUrl) => {
+    const error = refusal({ apiKey, baseUrl, fetch: recordingFetch().fetch });
+    expect(error.field).toBe("baseUrl");
+    expect(error.problem).toMatch(
+      /^is plain http:\/\/ to .*, which would send the key in clear text$/,
+    );
   });
 });

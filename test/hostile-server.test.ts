@@ -154,3 +154,28 @@ describe("bounded bodies", () => {
     }
   });
 });
+
+describe("decoding", () => {
+  /** Writes `parts` of a body as separate chunks, a moment apart, so the client reads them apart. */
+  const chunked =
+    (status: number, parts: Buffer[]): Behaviour =>
+    (_req, res) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      let i = 0;
+      const next = () => {
+        if (i === parts.length) return void res.end();
+        res.write(parts[i++]);
+        setTimeout(next, 20);
+      };
+      next();
+    };
+
+  it("decodes a UTF-8 character split across two chunks as that character", async () => {
+    const body = Buffer.from('{"name":"bad_request","message":"café ☕ 𝄞"}');
+    const cuts = [body.indexOf("é") + 1, body.indexOf("☕") + 2, body.indexOf("𝄞") + 3];
+    const parts = [0, ...cuts].map((at, i) => body.subarray(at, [...cuts, body.length][i]));
+    const server = await serve(chunked(400, parts));
+    const error = (await failure(clientFor(server, { apiKey }).balance())) as StabilityApiError;
+    expect(error.body).toMatchObject({ message: "café ☕ 𝄞" });
+  });
+});

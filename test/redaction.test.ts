@@ -219,3 +219,101 @@ describe("redaction, for any key and any echo", () => {
     );
   });
 });
+
+describe("redaction of every copy and every form", () => {
+  const reply =
+    (body: string, headers: Record<string, string> = {}) =>
+    () =>
+      Promise.resolve(
+        new Response(body, { status: 400, headers: { "content-type": "text/plain", ...headers } }),
+      );
+  const client = (fetch: typeof globalThis.fetch, key = apiKey) =>
+    createStabilityClient({ apiKey: key, fetch, maxRetries: 0, logLevel: "off" });
+
+  it("redacts every copy of a key a body echoes, not only the first", async () => {
+    const error = (await failure(
+      client(reply(`a ${apiKey} b ${apiKey} c ${apiKey}`)).balance(),
+    )) as StabilityApiError;
+    expect(error.body).toBe("a [redacted] b [redacted] c [redacted]");
+  });
+
+  it("redacts a key JSON-escaped with upper-case hex (\\u006B)", async () => {
+    const upper = [...apiKey]
+      .map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0").toUpperCase()}`)
+      .join("");
+    expect(upper).toMatch(/[A-F]/);
+    const error = (await failure(client(reply(`key "${upper}"`)).balance())) as StabilityApiError;
+    expect(error.body).toBe('key "[redacted]"');
+  });
+
+  it("redacts a key percent-encoded, as a URL in an error message carries it", async () => {
+    const encoded = [...apiKey].map((c) => `%${c.charCodeAt(0).toString(16)}`).join("");
+    const fetch = () => Promise.reject(new TypeError(`bad URL https://user:${encoded}@host/`));
+    const error = await failure(client(fetch).balance());
+    expect((error.cause as Error).message).toBe("bad URL https://user:[redacted]@host/");
+    expectNoKey(error, encoded);
+  });
+
+  it("redacts the key in a response header's name, keeping the name a token", async () => {
+    const error = (await failure(
+      client(
+        reply("no", { [`x-${apiKey.replace("/", "")}`]: "1" }),
+        apiKey.replace("/", ""),
+      ).balance(),
+    )) as StabilityApiError;
+    expect([...error.headers.keys()]).toContain("x-redacted");
+    expectNoKey(error, apiKey.replace("/", ""));
+  });
+});
+
+describe("the copy of what a fetch throws", () => {
+  const thrower = (error: unknown) =>
+    createStabilityClient({
+      apiKey,
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a fetch may reject with anything
+      fetch: () => Promise.reject(error),
+      maxRetries: 0,
+      logLevel: "off",
+    });
+
+  it("keeps numbers and booleans, redacts strings and leaves objects out", async () => {
+    const thrown = Object.assign(new Error("socket hang up"), {
+      code: "ECONNRESET",
+      errno: -104,
+      fatal: true,
+      url: `https://api.stability.ai/?key=${apiKey}`,
+      config: { headers: { Authorization: apiKey } },
+    });
+    const error = await failure(thrower(thrown).balance());
+    expect(error.cause).toMatchObject({
+      message: "socket hang up",
+      code: "ECONNRESET",
+      errno: -104,
+      fatal: true,
+      url: "https://api.stability.ai/?key=[redacted]",
+    });
+    expect(error.cause).not.toHaveProperty("config");
+    expectNoKey(error);
+  });
+
+  it("copies a cause chain that is a cycle ten levels deep, and no further", async () => {
+    const thrown = new Error(`loop ${apiKey}`);
+    thrown.cause = thrown;
+    const error = await failure(thrower(thrown).balance());
+    expect(error).toBeInstanceOf(StabilityConnectionError);
+    let depth = 0;
+    for (let cause = error.cause as Error | undefined; cause; cause = cause.cause as Error)
+      expect(cause.message, `level ${++depth}`).toBe("loop [redacted]");
+    expect(depth).toBe(10);
+  });
+
+  it("copies name and stack redacted, and a string cause redacted", async () => {
+    const thrown = new Error("outer", { cause: `inner ${apiKey}` });
+    thrown.name = `Named${apiKey}`;
+    const error = await failure(thrower(thrown).balance());
+    const cause = error.cause as Error;
+    expect(cause.name).toBe("Named[redacted]");
+    expect(cause.stack).toMatch(/^Named\[redacted\]: outer/);
+    expect(cause.cause).toBe("inner [redacted]");
+  });
+});

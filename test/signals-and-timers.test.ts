@@ -1,10 +1,12 @@
 // Signals, timers and loggers: one AbortSignal may be shared by any number of concurrent calls,
-// `timeoutMs: Infinity` sets up nothing, and a logger that throws never changes a call's result.
+// `timeoutMs: Infinity` arms no timer, a fetch that ignores its signal is still bounded by the
+// time limit and the caller's abort, and a logger that throws never changes a call's result.
 import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   InternalServerError,
   StabilityAbortError,
+  StabilityTimeoutError,
   createStabilityClient,
   type Logger,
 } from "../src/index.ts";
@@ -81,7 +83,7 @@ describe("timeoutMs: Infinity", () => {
   }
   const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
 
-  it("creates no timer and no controller: fetch gets no signal, or exactly the caller's", async () => {
+  it("creates no timer; fetch gets no signal, or with a caller's one of the client's own that follows it", async () => {
     const held = heldFetch();
     const client = createStabilityClient({
       apiKey,
@@ -96,9 +98,34 @@ describe("timeoutMs: Infinity", () => {
     await plain;
     const caller = new AbortController();
     const signalled = client.balance({ signal: caller.signal });
-    held.release();
-    await signalled;
-    expect(held.inits.map((init) => init?.signal)).toEqual([undefined, caller.signal]);
+    expect(timers()).toBe(before);
+    const sent = held.inits[1]?.signal;
+    expect(sent).toBeInstanceOf(AbortSignal);
+    expect(sent).not.toBe(caller.signal);
+    caller.abort();
+    expect(sent?.aborted).toBe(true);
+    await failure(signalled);
+    expect(held.inits[0]?.signal).toBeUndefined();
+  });
+
+  it("adds one listener to a signal shared by 100 calls in flight, and none is left behind", async () => {
+    // Like undici, this fetch listens on the signal it is given until it answers.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const fetch = async (_input: RequestInfo | URL, init?: RequestInit) => {
+      init?.signal?.addEventListener("abort", () => {});
+      await released;
+      return Response.json({ credits: 1 });
+    };
+    const client = createStabilityClient({ apiKey, fetch, timeoutMs: Infinity, logLevel: "off" });
+    const caller = new AbortController();
+    const calls = Array.from({ length: 100 }, () => client.balance({ signal: caller.signal }));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(getEventListeners(caller.signal, "abort")).toHaveLength(1);
+    release();
+    await Promise.all(calls);
+    expect(warnings.map((w) => w.name)).not.toContain("MaxListenersExceededWarning");
+    expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
   });
 
   it("whereas a finite timeout does arm one timer and its own signal, so the test above can tell", async () => {
@@ -160,4 +187,55 @@ describe("a logger that throws", () => {
     expect(error.constructor).toBe(InternalServerError);
     expect(server.received).toHaveLength(3);
   });
+});
+
+describe("a fetch that ignores its signal", () => {
+  const never = () => new Promise<Response>(() => {});
+  /** A 200 whose body sends one chunk, then nothing, ever; cancelling it does nothing either. */
+  const endlessBody = () =>
+    Promise.resolve(
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start: (controller) => controller.enqueue(new TextEncoder().encode('{"credits":')),
+          pull: () => new Promise<void>(() => {}),
+        }),
+        { status: 200 },
+      ),
+    );
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+  const client = (fetch: typeof globalThis.fetch, timeoutMs: number) =>
+    createStabilityClient({ apiKey, fetch, timeoutMs, maxRetries: 0, logLevel: "off" });
+
+  it.each([
+    ["that never settles", never, /: no complete response within 300 ms$/],
+    [
+      "whose body never ends",
+      endlessBody,
+      /: no complete response within 300 ms while reading the 200 response body$/,
+    ],
+  ])("ends a call to a fetch %s at timeoutMs, leaving no timer", async (_kind, fetch, message) => {
+    const before = timers();
+    const error = await failure(client(fetch, 300).balance());
+    expect(error).toBeInstanceOf(StabilityTimeoutError);
+    expect(error.message).toMatch(message);
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
+  it.each([
+    ["that never settles", never, 60_000],
+    ["whose body never ends", endlessBody, 60_000],
+    ["that never settles, without a time limit", never, Infinity],
+    ["whose body never ends, without a time limit", endlessBody, Infinity],
+  ])(
+    "ends a call to a fetch %s when the caller aborts, leaving no listener",
+    async (_kind, fetch, timeoutMs) => {
+      const caller = new AbortController();
+      const call = failure(client(fetch, timeoutMs).balance({ signal: caller.signal }));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      caller.abort();
+      const error = await call;
+      expect(error).toBeInstanceOf(StabilityAbortError);
+      expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
+    },
+  );
 });
