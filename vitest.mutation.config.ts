@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: [
       "test/redaction.test.ts",
+      "test/redaction-forms.test.ts",
       "test/long-keys.test.ts",
       "test/secrets.test.ts",
       "test/redirects.test.ts",
