@@ -26,6 +26,7 @@ export function errorBody(
   try {
     const json = parseRedacted(body, redact) as Partial<ApiErrorBody> | null;
     // A proxy's `{"message": …}` without `name` is not the API's, and stays text.
+    // Stryker disable next-line OptionalChaining: a `null` body makes `json.message` throw inside this try, which also keeps the text
     if (typeof json?.message === "string" && typeof json.name === "string")
       return json as ApiErrorBody;
   } catch {

@@ -47,8 +47,8 @@ describe("a short key counts only as a token", () => {
     );
   });
 
-  it("stays after a backslash and a letter that is no escape, or a % with no hex pair", async () => {
-    const body = String.raw`\qk3y \u00k3y %zk3y %2k3y`;
+  it("stays after a backslash and a letter that is no escape, a % with no hex pair, or a letter after an escape", async () => {
+    const body = String.raw`\qk3y \u00k3y %zk3y %2k3y \nxk3y %20xk3y`;
     expect(await echoed(key, body)).toBe(body);
   });
 
@@ -158,7 +158,9 @@ describe("the reason a failed fetch gives", () => {
   });
 
   it("is the message, redacted, when the cause has no code", async () => {
-    expect(await reason(new Error(`socket hang up for ${key}`))).toBe("socket hang up for [redacted]");
+    expect(await reason(new Error(`socket hang up for ${key}`))).toBe(
+      "socket hang up for [redacted]",
+    );
     expect(await reason(new TypeError("x", { cause: { code: { nested: 1 } } }))).toBe("x");
   });
 
