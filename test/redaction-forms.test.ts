@@ -109,6 +109,13 @@ describe("finding the key", () => {
       { numRuns: 300 },
     );
   });
+
+  it("does not take a near-copy for the key when the key's prefix repeats", () => {
+    const key = "babaaabbbbbabaaa";
+    const nearCopy = "baaabaaabbbbbabaaa";
+    expect(redactor(key)(nearCopy)).toBe(nearCopy);
+    expect(redactor(key)(`ba${key}`)).toBe("ba[redacted]");
+  });
 });
 
 describe("a body cut at its limit", () => {
