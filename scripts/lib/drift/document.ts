@@ -1,12 +1,13 @@
 // The operation as a whole and the document around it, and compareSubsets, which puts every
 // module together: normalise both subsets, walk them, then let the compiler judge what it must.
-import { operationsOf, type ApiVersion } from "../../../src/operations.ts";
+import { operationsOf, type ApiVersion, type OperationName } from "../../../src/operations.ts";
 import {
   describeElsewhere,
   extractClientSubset,
   type ElsewhereHint,
   type OpenApiDocument,
 } from "../upstream.ts";
+import { parameterKey, sentParameters } from "./client.ts";
 import { Collector, DOCUMENT, sortFindings, type Finding } from "./findings.ts";
 import { judge, slots } from "./judge.ts";
 import { normaliseSubset } from "./normalise.ts";
@@ -14,6 +15,7 @@ import { compareParameters, parametersOf } from "./parameters.ts";
 import { bodySlot, compareResponses } from "./responses.ts";
 import { compareRest } from "./rest.ts";
 import { compareSecurity, sameMeaning } from "./security.ts";
+import { otherPrefix, successorOf } from "./successor.ts";
 import { asNode, brief, deepEqual, isNode, sortedKeys, type Node } from "./util.ts";
 
 /** One side of a comparison: a client subset as extractClientSubset returns it. */
@@ -23,6 +25,16 @@ export interface Subset {
   /** The client's operations the document lacks. */
   missing: string[];
   elsewhere?: ElsewhereHint;
+  /** The whole parsed document, where missing operations are looked for. */
+  document?: OpenApiDocument;
+  /** References that do not resolve outside the client's operations (the extraction skips them). */
+  brokenRefs?: BrokenRef[];
+}
+
+/** A `$ref` that does not resolve, and the JSON pointer of where it stands. */
+export interface BrokenRef {
+  ref: string;
+  at: string;
 }
 
 /** A parsed document → the subset drift compares (the same extraction as vendoring). */
@@ -31,12 +43,16 @@ export async function subsetOf(
   location: string,
   version: ApiVersion,
 ): Promise<Subset> {
-  return extractClientSubset(doc, {
+  const extracted = await extractClientSubset(doc, {
     version,
     location,
     allowMissing: true,
     dropExtensions: true,
   });
+  // `brokenRefs` is what the extraction reports once a broken reference outside the client's
+  // closure no longer stops it; absent until then.
+  const { brokenRefs } = extracted as { brokenRefs?: BrokenRef[] };
+  return { ...extracted, document: doc, ...(brokenRefs ? { brokenRefs } : {}) };
 }
 
 /** The client's operations of a version in report order, then `document`. */
@@ -65,11 +81,11 @@ interface Side {
 
 function compareOperation(
   out: Collector,
-  path: string,
-  method: string,
+  spec: { name: OperationName; path: string; method: string },
   base: Side,
   revision: Side,
 ) {
+  const { path, method } = spec;
   const b = base.op;
   const r = revision.op;
   compareParameters(
@@ -77,6 +93,7 @@ function compareOperation(
     parametersOf(base.item, b),
     parametersOf(revision.item, r),
     slots.operation(path, method, { old: ["parameters"], new: ["parameters"] }),
+    new Set(sentParameters(spec.name).map(parameterKey)),
   );
   compareResponses(out, asNode(b.responses), asNode(r.responses), bodySlot(path, method));
   compareSecurity(out, base, revision);
@@ -211,10 +228,19 @@ export async function compareSubsets(
   const collectors: Collector[] = [];
   const doc = new Collector(version, DOCUMENT);
 
-  if (revision.elsewhere && revision.missing.length === operationsOf(version).length) {
+  const allMissing = revision.missing.length === operationsOf(version).length;
+  const prefix =
+    allMissing && revision.document ? otherPrefix(revision.document, version) : undefined;
+  if (allMissing && (revision.elsewhere || prefix)) {
     // A document for another version: one finding that says so, not "removed" per operation.
     // Its info, tags and servers are another version's, so they are not compared either.
-    doc.add("api-under-other-version", "paths", describeElsewhere(revision.elsewhere, version));
+    doc.add(
+      "api-under-other-version",
+      "paths",
+      revision.elsewhere
+        ? describeElsewhere(revision.elsewhere, version)
+        : `this upstream describes the client's operations under \`${prefix}\`, a version the client does not speak; the client targets \`/${version}\` here`,
+    );
   } else {
     for (const spec of operationsOf(version)) {
       const method = spec.method.toLowerCase();
@@ -227,22 +253,30 @@ export async function compareSubsets(
       if (!isNode(bOp)) continue; // the vendored file lacks it: vendor refuses that, so never here
       if (!isNode(rOp)) {
         const deprecated = bOp.deprecated === true;
+        const successor = revision.document && successorOf(revision.document, bOp, spec.key);
         out.add(
           deprecated ? "api-removed-with-deprecation" : "api-removed-without-deprecation",
           "",
-          `the upstream no longer describes ${spec.key}${deprecated ? " (it was deprecated)" : ", and it was never deprecated"}`,
+          `the upstream no longer describes ${spec.key}${deprecated ? " (it was deprecated)" : ", and it was never deprecated"}` +
+            (successor ? `; it likely moved to ${successor}` : ""),
         );
         continue;
       }
       compareOperation(
         out,
-        spec.path,
-        method,
+        { name: spec.name, path: spec.path, method },
         { item: bItem, op: bOp, doc: b },
         { item: rItem, op: rOp, doc: r },
       );
     }
     compareDocument(doc, b, r);
+  }
+  for (const broken of revision.brokenRefs ?? []) {
+    doc.add(
+      "broken-ref-outside-client",
+      broken.at,
+      `the reference ${brief(broken.ref, 120)} at ${brief(broken.at, 120)} does not resolve`,
+    );
   }
   collectors.push(doc);
 
