@@ -7,8 +7,9 @@ import { Collector, DOCUMENT, type Finding } from "./findings.ts";
 import type { LoopVerdict } from "./loop.ts";
 import { keyChanges } from "./type-keys.ts";
 
-/** How many diagnostics a finding lists before it says how many more there are. */
+/** How many diagnostics a finding lists before it says how many more there are, and how long each. */
 const SHOWN = 8;
+const brief = (line: string, max = 200) => (line.length > max ? `${line.slice(0, max - 1)}…` : line);
 
 export function verdictFindings(verdict: LoopVerdict, version: ApiVersion): Finding[] {
   const out = new Collector(version, DOCUMENT);
@@ -16,7 +17,7 @@ export function verdictFindings(verdict: LoopVerdict, version: ApiVersion): Find
     out.add("generate-refused", "generate", verdict.refused);
   }
   if (verdict.errors.length > 0) {
-    const listed = verdict.errors.slice(0, SHOWN).map(describeError);
+    const listed = verdict.errors.slice(0, SHOWN).map((e) => brief(describeError(e)));
     const more = verdict.errors.length - listed.length;
     out.add(
       "compile-failed",
