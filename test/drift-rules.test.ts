@@ -247,9 +247,7 @@ const CASES = {
   },
   "response-property-became-optional": {
     upstream: ["organizationsOptional"],
-    expected: [
-      `WARN response-property-became-optional ${ACCOUNT} ${BODY}.organizations.required`,
-    ],
+    expected: [`WARN response-property-became-optional ${ACCOUNT} ${BODY}.organizations.required`],
   },
   "response-property-became-required": {
     upstream: ["profilePictureRequired"],

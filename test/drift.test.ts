@@ -103,22 +103,28 @@ describe("on one realistic drift (credits a string, a required header, a 401, or
     expect(run.code).toBe(1);
     expect(run.stdout).not.toContain("\u001b[");
     expect(run.stdout.split("\n")).toEqual([
-      "Upstream drift: 4 changes (3 ERR, 1 INFO)",
+      "Upstream drift: 5 changes (2 ERR, 2 WARN, 1 INFO)",
       `  v1alpha openapi/v1alpha.openapi.json vs ${drifted} (sha256 ${driftedSha.slice(0, 12)}…)`,
       "",
       ACCOUNT,
-      `  ERR  response-property-became-optional  ${BODY}.organizations.required`,
+      `  WARN response-property-became-optional  ${BODY}.organizations.required`,
       expect.stringMatching(/^ {7}`organizations` in the 200 response is now optional; /),
       "",
       BALANCE,
       "  ERR  new-required-request-parameter  parameters.header.Stability-Client-Id",
       expect.stringMatching(/^ {7}A new required header `Stability-Client-Id` is documented; /),
-      `  ERR  response-property-type-changed  ${BODY}.credits`,
+      `  WARN response-property-type-changed  ${BODY}.credits`,
       expect.stringMatching(
         /^ {7}`credits` in the 200 response: number → string \(format double → none\); /,
       ),
       "  INFO response-non-success-status-added  responses.401",
       expect.stringMatching(/^ {7}A 401 response is now documented; /),
+      "",
+      "Whole document (v1alpha)",
+      "  ERR  compile-failed  typecheck",
+      expect.stringMatching(
+        /^ {7}After vendor and generate, src\/ does not compile \(\d+ errors\): src\/spec\.ts:\d+ TS2344 .*src\/cli\.ts:\d+ TS2365 Operator '<' cannot be applied/,
+      ),
       "",
       "What to do:",
       `  1. \`npm run vendor -- --api-version v1alpha --upstream ${drifted}\` to take the new spec into openapi/`,
@@ -137,16 +143,17 @@ describe("on one realistic drift (credits a string, a required header, a 401, or
     expect(run.code).toBe(1);
     const list = JSON.parse(run.stdout) as Finding[];
     expect(list.map((f) => Object.keys(f))).toEqual(
-      Array(4).fill(["id", "level", "version", "operation", "path", "text", "fingerprint"]),
+      Array(5).fill(["id", "level", "version", "operation", "path", "text", "fingerprint"]),
     );
     expect(lines(list)).toEqual([
-      `ERR response-property-became-optional ${ACCOUNT} ${BODY}.organizations.required`,
+      `WARN response-property-became-optional ${ACCOUNT} ${BODY}.organizations.required`,
       `ERR new-required-request-parameter ${BALANCE} parameters.header.Stability-Client-Id`,
-      `ERR response-property-type-changed ${BALANCE} ${BODY}.credits`,
+      `WARN response-property-type-changed ${BALANCE} ${BODY}.credits`,
       `INFO response-non-success-status-added ${BALANCE} responses.401`,
+      "ERR compile-failed document typecheck",
     ]);
     expect(list.every((f) => f.version === "v1alpha")).toBe(true);
-    expect(new Set(list.map((f) => f.fingerprint)).size).toBe(4);
+    expect(new Set(list.map((f) => f.fingerprint)).size).toBe(5);
   });
 
   it("gives the same fingerprints when the upstream is YAML", async () => {
@@ -162,22 +169,23 @@ describe("on one realistic drift (credits a string, a required header, a 401, or
     const run = await drift(["--upstream", drifted, "--format", "markdown"]);
     expect(run.code).toBe(1);
     const md = run.stdout.split("\n");
-    expect(md[0]).toBe("## Upstream drift: 4 changes (3 ERR, 1 INFO)");
+    expect(md[0]).toBe("## Upstream drift: 5 changes (2 ERR, 2 WARN, 1 INFO)");
     expect(md).toContain(`### ${ACCOUNT}`);
     expect(md).toContain(`### ${BALANCE}`);
     const rows = md.filter((l) => /^\| (ERR|WARN|INFO) \|/.test(l));
     expect(rows.map((r) => r.split(" | ").slice(0, 3).join(" | "))).toEqual([
-      `| ERR | \`response-property-became-optional\` | \`${BODY}.organizations.required\``,
+      `| WARN | \`response-property-became-optional\` | \`${BODY}.organizations.required\``,
       "| ERR | `new-required-request-parameter` | `parameters.header.Stability-Client-Id`",
-      `| ERR | \`response-property-type-changed\` | \`${BODY}.credits\``,
+      `| WARN | \`response-property-type-changed\` | \`${BODY}.credits\``,
       "| INFO | `response-non-success-status-added` | `responses.401`",
+      "| ERR | `compile-failed` | `typecheck`",
     ]);
     expect(md.slice(md.indexOf("### What to do"))).toEqual([
       "### What to do",
       "",
       `1. \`npm run vendor -- --api-version v1alpha --upstream ${drifted}\` to take the new spec into openapi/`,
       "2. `npm run generate` to regenerate src/generated/",
-      "3. fix what the changed types break, then run the tests (`npm test`)",
+      "3. fix what the changed types break, then run the tests \\(`npm test`\\)",
       "",
     ]);
   });
@@ -187,19 +195,20 @@ describe("on one realistic drift (credits a string, a required header, a 401, or
     expect(run.code).toBe(1);
     const annotations = run.stdout.trimEnd().split("\n");
     expect(annotations.map((l) => l.split("::").slice(0, 2).join("::"))).toEqual([
-      "::error title=response-property-became-optional",
+      "::warning title=response-property-became-optional",
       "::error title=new-required-request-parameter",
-      "::error title=response-property-type-changed",
+      "::warning title=response-property-type-changed",
       "::notice title=response-non-success-status-added",
+      "::error title=compile-failed",
       "::notice title=What to do",
     ]);
     expect(annotations[2]).toMatch(
-      /^::error title=response-property-type-changed::GET \/v1alpha\/user\/balance responses\.200\.application\/json\.schema\.credits: /,
+      /^::warning title=response-property-type-changed::GET \/v1alpha\/user\/balance responses\.200\.application\/json\.schema\.credits: /,
     );
-    expect(annotations[4]).toMatch(/npm run vendor.*npm run generate.*npm test/);
+    expect(annotations[5]).toMatch(/npm run vendor.*npm run generate.*npm test/);
   });
 
-  it("exits 1 with --fail-on ERR, since three changes are ERR", async () => {
+  it("exits 1 with --fail-on ERR, since two changes are ERR", async () => {
     expect(
       (await drift(["--upstream", drifted, "--fail-on", "ERR", "--format", "json"])).code,
     ).toBe(1);
@@ -252,17 +261,23 @@ describe("what is not drift", () => {
 });
 
 describe("Stability's own documents (the in-repo copies)", () => {
-  it("v1alpha, March 2023: drift at the default level, nothing above INFO", async () => {
+  it("v1alpha, March 2023: src/ compiles; one WARN, the renamed operations keys; the rest INFO", async () => {
     const run = await drift(["--upstream", STABILITY.v1alpha2023_03, "--format", "json"]);
     expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^drift: v1alpha: vendor and generate in a scratch copy: src\/ compiles$/m,
+    );
     const list = JSON.parse(run.stdout) as Finding[];
-    expect(list.length).toBeGreaterThan(0);
-    expect(list.filter((f) => f.level !== "INFO")).toEqual([]);
-    for (const failOn of ["ERR", "WARN"]) {
-      expect(
-        (await drift(["--upstream", STABILITY.v1alpha2023_03, "--fail-on", failOn])).code,
-      ).toBe(0);
-    }
+    expect(list.filter((f) => f.level === "INFO").length).toBeGreaterThan(0);
+    expect(list.filter((f) => f.level !== "INFO").map((f) => `${f.level} ${f.id}`)).toEqual([
+      "WARN exported-type-key-removed",
+    ]);
+    expect(list.find((f) => f.level === "WARN")?.text).toContain(
+      'no longer declare operations["v1alpha/user/account"], operations["v1alpha/user/balance"] (new: ',
+    );
+    expect((await drift(["--upstream", STABILITY.v1alpha2023_03, "--fail-on", "ERR"])).code).toBe(
+      0,
+    );
   });
 
   it("v1alpha, January 2023 (the vendored source): no drift", async () => {
