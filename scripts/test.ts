@@ -28,6 +28,8 @@ const CHECKS: { name: string; args: string[] }[] = [
   { name: "format", args: [bin("prettier"), "--check", "--cache", "."] },
   { name: "generate --check", args: [...tsx, "scripts/generate.ts", "--check"] },
   { name: "size", args: [...tsx, "scripts/size.ts"] },
+  // Unused files, exports and dependencies (knip.json names the entries).
+  { name: "unused code", args: [bin("knip"), "--no-progress"] },
 ];
 
 interface Outcome {

@@ -11,13 +11,17 @@ import {
   type Account,
   type ApiVersion,
   type Balance,
+  type StabilityClientOptions,
 } from "./index.js";
+import { OBEYED, clean } from "./line.js";
 
 const USAGE = `Usage: stability-user <command> [options]
 
 Commands:
   account                      Who owns the API key, and their organizations
   balance                      Credit balance of the key owner's default organization
+  mcp                          Serve the commands above as MCP tools on stdin/stdout
+                               (needs the optional package @modelcontextprotocol/sdk)
 
 Options:
   --organization <id>          balance: read this organization's balance
@@ -38,19 +42,6 @@ stderr, with Authorization redacted.
 Exit codes: 0 ok, 1 API or connection error, 2 usage error, 3 balance below --min-credits.`;
 
 const EXIT = { ok: 0, failed: 1, usage: 2, lowBalance: 3 } as const;
-
-// What a terminal obeys rather than prints: escape sequences (CSI, OSC, and two-character ones),
-// control characters, and the Unicode line separators and bidi controls that reorder a line.
-/* eslint-disable no-control-regex -- matching control characters is their purpose */
-const ESCAPES = /\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])/g;
-const OBEYED = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-/* eslint-enable no-control-regex */
-
-/** A server-provided string as one printable line of at most `max` characters. */
-function clean(text: string, max = 200): string {
-  const line = String(text).replace(ESCAPES, "").replace(OBEYED, " ");
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
 
 /**
  * A JSON body as received, but with each character a terminal would obey inside a string written
@@ -161,6 +152,19 @@ function formatBalance(balance: Balance, organization?: string): string {
   return `credits: ${balance.credits}${organization ? ` (organization ${clean(organization)})` : ""}`;
 }
 
+/** `stability-user mcp`: src/mcp.ts, and the MCP SDK it imports, load only for this command. */
+async function mcp(options: StabilityClientOptions, err: (line: string) => void): Promise<number> {
+  const { serveMcp, McpSdkMissingError } = await import("./mcp.js");
+  try {
+    await serveMcp(options);
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof McpSdkMissingError)) throw error;
+    err(`stability-user: ${error.message}`);
+    return EXIT.failed;
+  }
+}
+
 /** Runs the CLI and returns its exit code; output goes through `out`/`err` so nothing here calls process.exit. */
 async function main(
   argv: string[],
@@ -174,7 +178,7 @@ async function main(
     if (values.version) return (out(VERSION), EXIT.ok);
     const [command, ...extra] = positionals;
     // An argument that is not a command word is never echoed: it may be a pasted key.
-    if (command !== "account" && command !== "balance") {
+    if (command !== "account" && command !== "balance" && command !== "mcp") {
       throw new UsageError(
         command === undefined
           ? "missing command (account or balance)"
@@ -185,7 +189,7 @@ async function main(
     }
     if (extra.length > 0) throw new UsageError(`unexpected argument 2 (after ${command})`);
     if (
-      command === "account" &&
+      command !== "balance" &&
       (values.organization !== undefined || values["min-credits"] !== undefined)
     ) {
       throw new UsageError("--organization and --min-credits apply to balance only");
@@ -196,9 +200,7 @@ async function main(
         `--min-credits must be a finite number, got ${clean(values["min-credits"]!, 40)}`,
       );
     if (!env.STABILITY_API_KEY?.trim()) throw new UsageError("no API key: set STABILITY_API_KEY");
-    const bodies = keepingBodies(globalThis.fetch);
-    const client = createStabilityClient({
-      fetch: bodies.fetch,
+    const options: StabilityClientOptions = {
       // Every body is checked against the schema (and for finite numbers) before it is printed
       // or compared, so a bad answer is exit 1, never a success or a stack trace.
       validateResponses: true,
@@ -220,7 +222,10 @@ async function main(
         info: console.error,
         debug: console.error,
       },
-    });
+    };
+    if (command === "mcp") return await mcp(options, err);
+    const bodies = keepingBodies(globalThis.fetch);
+    const client = createStabilityClient({ ...options, fetch: bodies.fetch });
 
     if (command === "account") {
       const account = await client.account();

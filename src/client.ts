@@ -1,78 +1,61 @@
-import createClient, { type Client } from "openapi-fetch";
-import {
-  StabilityAbortError,
-  StabilityConnectionError,
-  StabilityError,
-  StabilityInputError,
-  StabilityResponseError,
-  StabilityTimeoutError,
-  StabilityValidationError,
-  errorClassForStatus,
-  isApiErrorBody,
-  type RequestTarget,
-} from "./errors.js";
-import {
-  OPERATIONS,
-  operationKey,
-  operationPath,
-  type ApiVersion,
-  type OperationName,
-} from "./operations.js";
-import type { BalanceOptions, RequestOptions, StabilityClientOptions } from "./options.js";
-import { levels } from "./options.js";
-import { readBody } from "./body.js";
-import { checkHeaders, checkValue, mergeHeaders } from "./headers.js";
-import { checkCallOptions, resolveOptions } from "./resolve.js";
-import { isRetryable, parseRetryAfter, retryDelay } from "./retry.js";
-import {
-  ORGANIZATION_HEADER,
-  type Body,
-  type CallHeaders,
-  type RawPathsOf,
-  type SpecPath,
-} from "./spec.js";
+// createStabilityClient and the client's types. Its methods come from the operation table
+// (src/operations.ts), typed per version by src/spec.ts; a call is src/call.ts, an attempt
+// src/request.ts.
+import type { Client } from "openapi-fetch";
+import { call, routes, type CallInput } from "./call.js";
+import { StabilityInputError } from "./errors.js";
+import { mergeHeaders } from "./headers.js";
+import type { ApiVersion, OperationName } from "./operations.js";
+import type { RequestOptions, StabilityClientOptions } from "./options.js";
+import { lazyClient } from "./raw.js";
+import { createTransport, type HttpInfo } from "./request.js";
+import { resolveOptions } from "./resolve.js";
+import type { Body, ParamOptions, RawPathsOf } from "./spec.js";
 
+export type { HttpInfo } from "./request.js";
+
+/** The 200 body of operation `N` in version `V`; every version's, as a union, when `V` is not given. */
+export type ResponseBody<N extends OperationName, V extends ApiVersion = ApiVersion> = Body<V, N>;
 /** The account that owns the API key: `id`, `email`, `organizations`, and maybe `profile_picture`. */
-export type Account = Body<"v1alpha", "account">;
+export type Account<V extends ApiVersion = ApiVersion> = Body<V, "account">;
 /** A credit balance: `{ credits: number }`. */
-export type Balance = Body<"v1alpha", "balance">;
+export type Balance<V extends ApiVersion = ApiVersion> = Body<V, "balance">;
 /** One of the account's organizations: `id`, `name`, `role`, `is_default`. */
-export type OrganizationMembership = Account["organizations"][number];
+export type OrganizationMembership<V extends ApiVersion = ApiVersion> =
+  Account<V>["organizations"][number];
 
-/** A response body with its status and headers, like the Ruby client's `*_with_http_info`. */
-export interface HttpInfo<T> {
-  /** The parsed JSON body. */
-  data: T;
-  /** The HTTP status code (200). */
-  status: number;
-  /** The response headers (for example a request id to quote to support). */
-  headers: Headers;
-}
+/**
+ * The options of a call to `N` on a version-`V` client: the per-call {@link RequestOptions} and the
+ * operation's own parameters (`organization` on `balance`), required where `V`'s spec requires them.
+ * @example const options: CallOptions<"v1", "balance"> = { organization: "org-1", timeoutMs: 5_000 };
+ */
+export type CallOptions<V extends ApiVersion, N extends OperationName> = RequestOptions &
+  ParamOptions<V, N>;
 
-/** The client {@link createStabilityClient} returns; `V` is its API version. */
-export interface StabilityClient<V extends ApiVersion = "v1alpha"> {
-  /** The API version this client calls. */
-  readonly apiVersion: V;
+// The argument list of a method: optional unless the version's spec requires a parameter.
+type CallArgs<V extends ApiVersion, N extends OperationName> =
+  object extends ParamOptions<V, N> ? [options?: CallOptions<V, N>] : [options: CallOptions<V, N>];
+
+/** The methods the operation table gives a client of version `V`. */
+export type OperationMethods<V extends ApiVersion> = {
   /**
-   * The account that owns the API key, with its organizations.
-   * @example const { email, organizations } = await stability.account();
-   */
-  account(options?: RequestOptions): Promise<Account>;
-  /**
-   * {@link StabilityClient.account} with the response status and headers.
-   * @example const { data, status, headers } = await stability.accountWithHttpInfo();
-   */
-  accountWithHttpInfo(options?: RequestOptions): Promise<HttpInfo<Account>>;
-  /**
-   * The credit balance of the key owner's default organization, or of `organization`.
+   * Calls the operation of this name and resolves with its 200 body, checked against `V`'s
+   * schema, after retries; rejects with a {@link StabilityError} subclass.
    * @example const { credits } = await stability.balance({ organization: "org-123456" });
    */
-  balance(options?: BalanceOptions): Promise<Balance>;
+  readonly [N in OperationName]: (...options: CallArgs<V, N>) => Promise<Body<V, N>>;
+} & {
   /**
-   * {@link StabilityClient.balance} with the response status and headers.
+   * The operation with the response status and headers, like the Ruby client's `*_with_http_info`.
    * @example const { data, status, headers } = await stability.balanceWithHttpInfo();
    */
-  balanceWithHttpInfo(options?: BalanceOptions): Promise<HttpInfo<Balance>>;
+  readonly [N in OperationName as `${N}WithHttpInfo`]: (
+    ...options: CallArgs<V, N>
+  ) => Promise<HttpInfo<Body<V, N>>>;
+};
+
+/** What every client has besides its operations; for a union of versions, one member for all. */
+export interface ClientBase<V extends ApiVersion> {
   /**
    * A new client with the same API key and these options changed; this client is unchanged.
    * Options not given (or `undefined`) keep this client's values; `headers` replaces its headers.
@@ -91,12 +74,18 @@ export interface StabilityClient<V extends ApiVersion = "v1alpha"> {
   readonly raw: Client<RawPathsOf<V>>;
 }
 
-type Failure = typeof import("./failure.js") & { redact: (text: string) => string };
-
-// A unique abort reason, to tell our timeout from the caller's abort.
-const TIMED_OUT = {};
-// Error bodies are kept on the error, so they are cut shorter than maxResponseBytes.
-const ERROR_BODY_BYTES = 64 * 1024;
+/**
+ * The client {@link createStabilityClient} returns, for API version `V`. Without a type argument it
+ * is a client of any version (a union, told apart by `apiVersion`), so code written against
+ * `StabilityClient` accepts both; bodies are then read through what every version has.
+ */
+export type StabilityClient<V extends ApiVersion = ApiVersion> = ClientBase<V> &
+  (V extends ApiVersion
+    ? {
+        /** The API version this client calls. */
+        readonly apiVersion: V;
+      } & OperationMethods<V>
+    : never);
 
 /**
  * Creates a client for Stability AI's user API. Throws {@link StabilityInputError} when there is
@@ -109,191 +98,15 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
   options?: StabilityClientOptions<V>,
 ): StabilityClient<V> {
   const given = { ...options };
-  const cfg = resolveOptions(given);
-  const { logLevel, apiKey, fetch, baseUrl, apiVersion, maxResponseBytes } = cfg;
+  const settings = resolveOptions(given);
+  const { apiKey, baseUrl, fetch } = settings;
+  const transport = createTransport(settings);
   const headers = {
-    ...mergeHeaders({ Accept: "application/json" }, cfg.headers),
-    Authorization: cfg.authorization,
+    ...mergeHeaders({ Accept: "application/json" }, settings.headers),
+    Authorization: settings.authorization,
   };
-  let validation: Promise<typeof import("./validate.js")> | undefined;
-  let logging: Promise<typeof import("./log.js")> | undefined;
-  let loggerFailed = false;
-  // Redaction, redirects and error bodies load on the first failure or redirect (src/failure.ts).
-  let failing: Promise<Failure> | undefined;
-  const failure = () =>
-    (failing ??= import("./failure.js").then((m) => ({ ...m, redact: m.redactor(apiKey) })));
 
-  async function attempt<T>(
-    target: RequestTarget,
-    sent: Record<string, string>,
-    signal: AbortSignal | undefined,
-    timeoutMs: number,
-  ): Promise<HttpInfo<T>> {
-    // Without a time limit there is nothing to arm: the caller's signal, if any, goes to fetch as is.
-    let controller: AbortController | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let unwatch: (() => void) | undefined;
-    if (timeoutMs < Infinity) {
-      const own = (controller = new AbortController());
-      // setTimeout treats anything over 2^31 − 1 ms as 1 ms; 2e9 ms is 23 days.
-      timer = setTimeout(() => own.abort(TIMED_OUT), Math.min(timeoutMs, 2e9));
-      if (signal) unwatch = watch(signal, () => own.abort());
-    }
-    let status = 0;
-    let url = baseUrl + target.path;
-    try {
-      // One plain fetch per attempt with headers built once: openapi-fetch's GET builds a Request
-      // that undici then copies, about 30 µs a call on Node 20 (BENCHMARKS.md). `raw` is openapi-fetch.
-      // Redirects are followed here, not by fetch, to refuse loops and plain http:// (src/redirect.ts).
-      let response: Response;
-      for (let visited: string[] = []; ;) {
-        response = await fetch(url, {
-          headers: sent,
-          signal: controller?.signal ?? signal,
-          redirect: "manual",
-        });
-        // A browser hides where a redirect leads (status 0): there, the platform's rules apply.
-        if (response.type === "opaqueredirect")
-          response = await fetch(url, { headers: sent, signal: controller?.signal ?? signal });
-        status = response.status;
-        const location = status > 300 && status < 309 && response.headers.get("location");
-        if (!location) break;
-        response.body?.cancel().catch(() => {});
-        visited.push(url);
-        const hop = (await failure()).nextHop(visited, location, sent, baseUrl);
-        if (typeof hop === "string") throw new StabilityResponseError(target, status, hop, "");
-        ({ url, headers: sent } = hop);
-      }
-      const { ok, headers: received } = response;
-      const limit = ok ? maxResponseBytes : Math.min(maxResponseBytes, ERROR_BODY_BYTES);
-      const { text, over } = await readBody(response, limit);
-      if (!ok) {
-        const { redact, redactHeaders, errorBody } = await failure();
-        const body = errorBody(text, over, limit, redact, apiKey.length);
-        const ErrorClass = errorClassForStatus(status);
-        throw new ErrorClass(
-          target,
-          status,
-          redactHeaders(received, redact),
-          isApiErrorBody(body.json) ? body.json : body.text,
-          parseRetryAfter(received),
-        );
-      }
-      if (over)
-        throw new StabilityResponseError(target, status, `body over ${maxResponseBytes} bytes`, "");
-      let data: T;
-      try {
-        data = JSON.parse(text) as T;
-      } catch {
-        // The SyntaxError is not kept: its message quotes the body, where a cut key would survive.
-        const problem = text ? "body is not valid JSON" : "empty body where JSON was expected";
-        throw new StabilityResponseError(target, status, problem, (await failure()).redact(text));
-      }
-      if (cfg.validateResponses) {
-        const { findIssue } = await (validation ??= import("./validate.js"));
-        const issue = findIssue(operationKey(target.method, target.path), data);
-        if (issue) {
-          const problem = `off-schema at ${issue.path}: ${issue.message}`;
-          const excerpt = (await failure()).redact(text);
-          throw Object.assign(new StabilityValidationError(target, status, problem, excerpt), {
-            issue,
-          });
-        }
-      }
-      return { data, status, headers: received };
-    } catch (error) {
-      if (error instanceof StabilityError) throw error;
-      if (signal?.aborted) throw aborted(target, signal);
-      const during = status ? ` while reading the ${status} response body` : "";
-      if (controller?.signal.reason === TIMED_OUT)
-        throw new StabilityTimeoutError(
-          `no complete response within ${timeoutMs} ms${during}`,
-          target,
-        );
-      const { redact, redactError } = await failure();
-      throw new StabilityConnectionError(
-        `connection to ${new URL(url).host} failed${during} (${redact(describeCause(error))})`,
-        target,
-        { cause: redactError(error, redact) },
-      );
-    } finally {
-      clearTimeout(timer);
-      unwatch?.();
-    }
-  }
-
-  // Only balance() passes `organization`, so account() never sends the header.
-  async function send<N extends OperationName>(
-    name: N,
-    options: RequestOptions = {},
-    organization?: string,
-  ): Promise<HttpInfo<Body<"v1alpha", N>>> {
-    const path: SpecPath = operationPath(apiVersion, name);
-    const target = { method: OPERATIONS[name].method, path };
-    const { signal } = options;
-    checkCallOptions(options);
-    // Merged per call only when the call brings headers or an organization.
-    let sent: Record<string, string> = headers;
-    if (options.headers) sent = mergeHeaders(sent, checkHeaders(options.headers));
-    if (organization !== undefined) {
-      const asked: CallHeaders<"balance"> = {
-        [ORGANIZATION_HEADER]: checkValue(organization, "organization"),
-      };
-      sent = mergeHeaders(sent, asked);
-    }
-    const maxRetries = options.maxRetries ?? cfg.maxRetries;
-    const timeoutMs = options.timeoutMs ?? cfg.timeoutMs;
-    for (let n = 0; ; n++) {
-      if (signal?.aborted) throw aborted(target, signal);
-      const started = logLevel >= levels.debug ? performance.now() : 0;
-      let result: HttpInfo<Body<"v1alpha", N>> | undefined;
-      let failure: (StabilityError & { retryAfterMs?: number }) | undefined;
-      let delay: number | undefined;
-      let retryable = false;
-      try {
-        result = await attempt(target, sent, signal, timeoutMs);
-      } catch (error) {
-        failure = error as StabilityError;
-        retryable = isRetryable(failure);
-        if (retryable && n < maxRetries) delay = retryDelay(n, failure.retryAfterMs);
-      }
-      // Retries and giving up log from `error` up; every attempt logs at `debug`. A logger that
-      // throws never changes the call's result; the first failure is noted through `logger.error`.
-      if (logLevel >= (retryable ? levels.error : levels.debug)) {
-        try {
-          const { report } = await (logging ??= import("./log.js"));
-          report(cfg, {
-            ...target,
-            n,
-            maxRetries,
-            started,
-            headers: sent,
-            status: result?.status,
-            failure,
-            retryable,
-            delay,
-          });
-        } catch {
-          if (!loggerFailed) {
-            loggerFailed = true;
-            try {
-              cfg.logger.error("stability: the logger threw; its later failures are ignored");
-            } catch {
-              // Nowhere left to say it.
-            }
-          }
-        }
-      }
-      if (result) return result;
-      // No result means attempt() threw, so `failure` is set.
-      if (delay === undefined) throw failure as StabilityError;
-      await sleep(delay, signal, target);
-    }
-  }
-
-  function withOptions<W extends ApiVersion = V>(
-    overrides: Omit<StabilityClientOptions<W>, "apiKey">,
-  ): StabilityClient<W> {
+  function withOptions<W extends ApiVersion>(overrides: Omit<StabilityClientOptions<W>, "apiKey">) {
     if ((overrides as StabilityClientOptions).apiKey !== undefined)
       throw new StabilityInputError(
         "apiKey",
@@ -307,63 +120,15 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
     } as StabilityClientOptions<W>);
   }
 
-  return {
-    apiVersion: apiVersion as V,
-    account: async (opts) => (await send("account", opts)).data,
-    accountWithHttpInfo: (opts) => send("account", opts),
-    balance: async (opts) => (await send("balance", opts, opts?.organization)).data,
-    balanceWithHttpInfo: (opts) => send("balance", opts, opts?.organization),
+  const client: Record<string, unknown> = {
+    apiVersion: settings.apiVersion,
     withOptions,
-    raw: createClient<RawPathsOf<V>>({ baseUrl, headers, fetch }),
+    raw: lazyClient<RawPathsOf<V>>({ baseUrl, headers, fetch }),
   };
-}
-
-const aborted = (target: RequestTarget, signal: AbortSignal, during = "") =>
-  new StabilityAbortError(`aborted by the caller's signal${during}`, target, {
-    cause: signal.reason,
-  });
-
-// One "abort" listener per signal, however many calls share it: a listener per call would pass
-// Node's limit of 10 and warn (MaxListenersExceededWarning). The last call to finish removes it.
-const watchers = new WeakMap<AbortSignal, { calls: Set<() => void>; listener: () => void }>();
-function watch(signal: AbortSignal, onAbort: () => void): () => void {
-  let entry = watchers.get(signal);
-  if (!entry) {
-    const calls = new Set<() => void>();
-    entry = { calls, listener: () => calls.forEach((call) => call()) };
-    watchers.set(signal, entry);
-    signal.addEventListener("abort", entry.listener);
+  // Two methods per operation in the table, each one line over call().
+  for (const route of routes(transport, headers)) {
+    client[route.name] = async (input?: CallInput) => (await call(transport, route, input)).data;
+    client[`${route.name}WithHttpInfo`] = (input?: CallInput) => call(transport, route, input);
   }
-  const { calls, listener } = entry;
-  calls.add(onAbort);
-  return () => {
-    calls.delete(onAbort);
-    if (calls.size === 0) {
-      signal.removeEventListener("abort", listener);
-      watchers.delete(signal);
-    }
-  };
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined, target: RequestTarget): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(aborted(target, signal, " while waiting to retry"));
-    const timer = setTimeout(() => {
-      unwatch?.();
-      resolve();
-    }, ms);
-    const unwatch =
-      signal &&
-      watch(signal, () => {
-        clearTimeout(timer);
-        unwatch?.();
-        reject(aborted(target, signal, " while waiting to retry"));
-      });
-  });
-}
-
-/** The platform's reason, such as ECONNREFUSED or UND_ERR_SOCKET, without anything request-specific. */
-function describeCause(error: unknown): string {
-  const { cause, message } = (error ?? {}) as { cause?: { code?: string }; message?: string };
-  return String(cause?.code ?? message ?? error);
+  return client as unknown as StabilityClient<V>;
 }

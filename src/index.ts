@@ -6,8 +6,12 @@ export {
   createStabilityClient,
   type Account,
   type Balance,
+  type CallOptions,
+  type ClientBase,
   type HttpInfo,
+  type OperationMethods,
   type OrganizationMembership,
+  type ResponseBody,
   type StabilityClient,
 } from "./client.js";
 export {
@@ -33,7 +37,7 @@ export {
 export {
   DEFAULTS,
   levels,
-  type BalanceOptions,
+  type FetchOptions,
   type LogLevel,
   type Logger,
   type RequestOptions,
@@ -41,7 +45,7 @@ export {
 } from "./options.js";
 export { API_VERSIONS, OPERATIONS, type ApiVersion, type OperationName } from "./operations.js";
 export { isRetryable, parseRetryAfter, retryDelay, MAX_RETRY_AFTER_MS } from "./retry.js";
-export type { PathsByVersion, PathsOf, RawPathsOf } from "./spec.js";
+export type { ParamOptions, PathsByVersion, PathsOf, RawPathsOf } from "./spec.js";
 export { VERSION } from "./version.js";
 // The default version's generated types under their usual names, and each version's as a namespace.
 export type { components, operations, paths } from "./generated/v1alpha.js";

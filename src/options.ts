@@ -58,6 +58,14 @@ export interface StabilityClientOptions<V extends ApiVersion = ApiVersion> {
    */
   fetch?: typeof globalThis.fetch;
   /**
+   * More options for every `fetch` call, such as undici's `dispatcher` (a proxy agent) or a
+   * `credentials` mode. The client's own `method`, `headers`, `body`, `signal` and `redirect` cannot
+   * be overridden; setting one is refused. Not applied to `raw`.
+   * @default none
+   * @example { dispatcher: new EnvHttpProxyAgent() }
+   */
+  fetchOptions?: FetchOptions;
+  /**
    * Retries after a connection failure, timeout, 408, 409, 429 or 5xx. `0` turns retries off.
    * @default 2
    */
@@ -105,6 +113,14 @@ export interface StabilityClientOptions<V extends ApiVersion = ApiVersion> {
   dangerouslyAllowBrowser?: boolean;
 }
 
+/** What `fetchOptions` may hold: `RequestInit` fields the client does not own, and runtime extras such as `dispatcher`. */
+export type FetchOptions = Omit<
+  RequestInit,
+  "method" | "headers" | "body" | "signal" | "redirect" | "window"
+> & {
+  [extra: string]: unknown;
+};
+
 /** Per-call options: each overrides the client's setting for this call only. */
 export interface RequestOptions {
   /**
@@ -130,16 +146,6 @@ export interface RequestOptions {
    * @example { headers: { "X-Request-Id": "job-42" } }
    */
   headers?: Record<string, string>;
-}
-
-/** Options for `balance()` and `balanceWithHttpInfo()`. */
-export interface BalanceOptions extends RequestOptions {
-  /**
-   * The organization whose balance to read, sent as the `Organization` header only when given.
-   * @default the key owner's default organization
-   * @example "org-123456"
-   */
-  organization?: string;
 }
 
 /** Every default, in one place: the library, the CLI's help and the README read them from here. */

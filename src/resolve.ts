@@ -6,6 +6,7 @@ import { API_VERSIONS, type ApiVersion } from "./operations.js";
 import {
   DEFAULTS,
   levels,
+  type FetchOptions,
   type LogLevel,
   type Logger,
   type RequestOptions,
@@ -21,6 +22,8 @@ export interface ResolvedOptions {
   baseUrl: string;
   headers: Record<string, string>;
   fetch: typeof globalThis.fetch;
+  /** Passed through to every `fetch` call, under what the client owns. */
+  fetchOptions: FetchOptions | undefined;
   maxResponseBytes: number;
   maxRetries: number;
   timeoutMs: number;
@@ -94,6 +97,20 @@ function userAgent(given: string | undefined, platform: string | undefined): str
   return [given, own].filter(Boolean).join(" ");
 }
 
+// What the client sets on every fetch itself; `fetchOptions` cannot change them.
+const OWNED_BY_CLIENT = ["method", "headers", "body", "signal", "redirect", "window"];
+
+/** Refuses `fetchOptions` that are not an object or that set what the client owns. */
+function checkFetchOptions(given: FetchOptions | undefined): FetchOptions | undefined {
+  if (given === undefined) return undefined;
+  if (given === null || typeof given !== "object" || Array.isArray(given))
+    throw new StabilityInputError("fetchOptions", "must be an object");
+  for (const key of OWNED_BY_CLIENT)
+    if (Object.hasOwn(given, key))
+      throw new StabilityInputError(`fetchOptions.${key}`, "is set by the client on every request");
+  return given;
+}
+
 // Each unknown log level is reported once per process, not once per client.
 const reportedLevels = new Set<unknown>();
 
@@ -157,6 +174,8 @@ export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOp
       hint: "pass { fetch }",
     });
 
+  const fetchOptions = checkFetchOptions(options.fetchOptions);
+
   const level: LogLevel =
     options.logLevel ??
     ((readEnv("STABILITY_LOG")?.trim().toLowerCase() || undefined) as LogLevel | undefined) ??
@@ -176,6 +195,7 @@ export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOp
     baseUrl: base,
     headers,
     fetch,
+    fetchOptions,
     maxResponseBytes,
     maxRetries,
     timeoutMs,

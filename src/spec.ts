@@ -1,16 +1,10 @@
 // The facade's binding to the generated types: every spec fact src/ relies on is read or checked
-// here, so a vendored spec that breaks the client fails `tsc` in this file (or where src/ uses a
-// body). Types only, apart from the header name, which is checked against the spec.
+// here, per version, from the operation table (src/operations.ts). A vendored spec that breaks the
+// client fails `tsc` in this file, or where src/ reads a body field. Types only.
 import type { paths as V1Paths } from "./generated/v1.js";
 import type { paths as V1alphaPaths } from "./generated/v1alpha.js";
 import type { ApiErrorBody } from "./errors.js";
-import type {
-  API_VERSIONS,
-  ApiVersion,
-  OPERATIONS,
-  OperationName,
-  OperationPath,
-} from "./operations.js";
+import type { ApiVersion, OPERATIONS, OperationName, OperationPath } from "./operations.js";
 
 /** The generated `paths` of each API version. */
 export interface PathsByVersion {
@@ -70,100 +64,112 @@ type Operation<V extends ApiVersion, N extends OperationName> = V extends ApiVer
     : never
   : never;
 
-/** The 200 JSON body of an operation in a version. */
-export type Body<V extends ApiVersion, N extends OperationName> =
-  Operation<V, N> extends {
-    responses: { 200: { content: { "application/json": infer T } } };
-  }
+/**
+ * The 200 JSON body of an operation in a version; for a union of versions, the union of their
+ * bodies, so shared code can read only what every version has.
+ */
+export type Body<V extends ApiVersion, N extends OperationName> = V extends ApiVersion
+  ? Operation<V, N> extends { responses: { 200: { content: { "application/json": infer T } } } }
     ? T
-    : never;
+    : never
+  : never;
 
 type Params<V extends ApiVersion, N extends OperationName> =
   Operation<V, N> extends { parameters: infer P } ? P : never;
 
-/** The header parameters an operation declares, as generated (`{ Organization?: string }`). */
-export type HeaderParams<V extends ApiVersion, N extends OperationName> = NonNullable<
-  Params<V, N> extends { header?: infer H } ? H : never
+// One parameter group of an operation (`header`, `query`, …), as generated; `never` when the
+// generator writes `header?: never` (none declared).
+type Group<V extends ApiVersion, N extends OperationName, In extends string> = NonNullable<
+  Params<V, N> extends { [K in In]?: infer G } ? G : never
 >;
 
 // Required keys of a parameter group; `never` (the generator's "none") has none.
 type RequiredKeys<T> = [T] extends [never]
   ? never
   : { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
-type ParamRequired<V extends ApiVersion, N extends OperationName, In extends string> =
-  Params<V, N> extends { [K in In]?: infer G } ? RequiredKeys<NonNullable<G>> : never;
+type DeclaredKeys<T> = [T] extends [never] ? never : keyof T;
 
-// The header names an operation declares; none when the generator writes `header?: never`
-// (whose keyof would be every string).
-type DeclaredHeaders<V extends ApiVersion, N extends OperationName> = [HeaderParams<V, N>] extends [
-  never,
-]
-  ? never
-  : keyof HeaderParams<V, N>;
-
-/**
- * The headers the facade sends for each operation: `always` on every request, `optional` only when
- * the caller gives a value. The check below fails when the spec requires a header that is not
- * `always` sent, or any query, path or cookie parameter, or no longer declares an `optional` one.
- */
-interface Sent {
-  account: { always: "Authorization" | "Accept"; optional: never };
-  balance: { always: "Authorization" | "Accept"; optional: typeof ORGANIZATION_HEADER };
+type Bindings<N extends OperationName> = (typeof OPERATIONS)[N]["params"];
+type BindingOf<N extends OperationName, K extends keyof Bindings<N>> = Bindings<N>[K] extends {
+  in: infer In extends string;
+  name: infer Name extends string;
 }
+  ? { in: In; name: Name }
+  : never;
 
-/** A path the generated `paths` of some version has: what the facade may request. */
-export type SpecPath = { [V in ApiVersion]: keyof PathsByVersion[V] & string }[ApiVersion];
+// The spec parameter names the table binds, per location.
+type BoundIn<N extends OperationName, In extends string> = {
+  [K in keyof Bindings<N>]: BindingOf<N, K>["in"] extends In ? BindingOf<N, K>["name"] : never;
+}[keyof Bindings<N>];
 
-// Every version's declared headers at once; `never` when a version declares none.
-type HeadersOfAll<N extends OperationName, Vs = typeof API_VERSIONS> = Vs extends readonly [
-  infer V extends ApiVersion,
-  ...infer Rest,
-]
-  ? HeaderParams<V, N> & HeadersOfAll<N, Rest>
-  : unknown;
+type ValueOf<V extends ApiVersion, N extends OperationName, K extends keyof Bindings<N>> =
+  Group<V, N, BindingOf<N, K>["in"]> extends infer G
+    ? BindingOf<N, K>["name"] extends keyof G
+      ? G[BindingOf<N, K>["name"]]
+      : never
+    : never;
+type IsRequired<V extends ApiVersion, N extends OperationName, K extends keyof Bindings<N>> =
+  BindingOf<N, K>["name"] extends RequiredKeys<Group<V, N, BindingOf<N, K>["in"]>> ? true : false;
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /**
- * The headers the facade may send for an operation when the caller asks, as every version's
- * generated types declare them. The object the facade builds is typed by it, so a header name a
- * version no longer declares fails to compile where the object is written, however it is spelled.
+ * The call options an operation takes in version `V`, one per binding in the operation table,
+ * typed by the spec parameter it is sent as: required exactly when that version's spec requires
+ * the parameter. For a union of versions, the union of each version's options.
  */
-export type CallHeaders<N extends OperationName> = HeadersOfAll<N>;
+export type ParamOptions<V extends ApiVersion, N extends OperationName> = V extends ApiVersion
+  ? Simplify<
+      {
+        -readonly [K in keyof Bindings<N> as IsRequired<V, N, K> extends true ? K : never]: ValueOf<
+          V,
+          N,
+          K
+        >;
+      } & {
+        -readonly [K in keyof Bindings<N> as IsRequired<V, N, K> extends true ? never : K]?:
+          ValueOf<V, N, K> | undefined;
+      }
+    >
+  : never;
 
-/** The `Organization` header, by the name the spec gives it (each version's check below confirms it). */
-export const ORGANIZATION_HEADER = "Organization" satisfies keyof HeaderParams<
-  ApiVersion,
-  "balance"
->;
+// The headers the client sends on every request, whatever the table says.
+type AlwaysSent = "Authorization" | "Accept";
+
+// The first required parameter of `In` that the table does not bind, or `never`.
+type Unbound<V extends ApiVersion, N extends OperationName, In extends string> = In extends string
+  ? `${In} ${Exclude<RequiredKeys<Group<V, N, In>>, BoundIn<N, In> | (In extends "header" ? AlwaysSent : never)> & string}`
+  : never;
+// A binding whose parameter the spec does not declare, or `never`.
+type Undeclared<V extends ApiVersion, N extends OperationName> = {
+  [K in keyof Bindings<N>]: BindingOf<N, K>["name"] extends DeclaredKeys<
+    Group<V, N, BindingOf<N, K>["in"]>
+  >
+    ? never
+    : `${BindingOf<N, K>["in"]} ${BindingOf<N, K>["name"]}`;
+}[keyof Bindings<N>];
+
+type Where<V extends ApiVersion, N extends OperationName> = `${Method<N>} ${OperationPath<V, N>}`;
 
 /** `true`, or a message naming what does not hold. */
 type Check<V extends ApiVersion, N extends OperationName> = [Operation<V, N>] extends [never]
-  ? `the spec has no ${Method<N>} ${OperationPath<V, N>}`
+  ? `the spec has no ${Where<V, N>}`
   : [Body<V, N>] extends [never]
-    ? `${Method<N>} ${OperationPath<V, N>} has no 200 application/json body`
-    : [Exclude<ParamRequired<V, N, "header">, Sent[N]["always"]>] extends [never]
-      ? [ParamRequired<V, N, "query" | "path" | "cookie">] extends [never]
-        ? [Exclude<Sent[N]["optional"], DeclaredHeaders<V, N>>] extends [never]
-          ? true
-          : `${Method<N>} ${OperationPath<V, N>} does not declare header ${Exclude<Sent[N]["optional"], DeclaredHeaders<V, N>> & string}, which the client sends`
-        : `${Method<N>} ${OperationPath<V, N>} requires a query, path or cookie parameter the client does not send`
-      : `${Method<N>} ${OperationPath<V, N>} requires header ${Exclude<ParamRequired<V, N, "header">, Sent[N]["always"]> & string}, which the client does not send on every request`;
+    ? `${Where<V, N>} has no 200 application/json body`
+    : [Unbound<V, N, "header" | "query" | "path" | "cookie">] extends [never]
+      ? [Undeclared<V, N>] extends [never]
+        ? true
+        : `${Where<V, N>} does not declare ${Undeclared<V, N>}, which the client sends (src/operations.ts)`
+      : `${Where<V, N>} requires ${Unbound<V, N, "header" | "query" | "path" | "cookie">}, which src/operations.ts does not bind to a call option`;
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-
-// Each operation's verdicts: its check in every version, and whether the versions agree on its
-// body (the facade returns one type per operation, so they must).
 type Verdicts = {
-  [N in OperationName]: [
-    { [V in ApiVersion]: Check<V, N> }[ApiVersion],
-    Same<Body<"v1alpha", N>, Body<"v1", N>> extends true
-      ? true
-      : `the ${N} bodies of v1alpha and v1 differ`,
-  ][number];
-}[OperationName];
+  [V in ApiVersion]: { [N in OperationName]: Check<V, N> }[OperationName];
+}[ApiVersion];
 type Assert<T extends true> = T;
 // When the vendored spec breaks the client, this line fails to compile and the error names what
-// broke: "Type '"GET /v1/user/balance requires header X-Client, which the client does not send on
-// every request"' does not satisfy the constraint 'true'."
+// broke: "Type '"GET /v1/user/balance requires X-Client, which src/operations.ts does not bind to a
+// call option"' does not satisfy the constraint 'true'." Exported only so that nothing calls it unused.
+/** @public */
 export type _SpecBindingHolds = Assert<
   [Exclude<Verdicts, true>] extends [never] ? true : Exclude<Verdicts, true>
 >;

@@ -1,18 +1,20 @@
 // stability-user-client/testing: a `fetch` that answers like the Stability API, for testing code
-// that checks credits without a network or a key. Its own entry (never loaded by src/index.ts), with
-// no dependency: it needs only `fetch`'s Request, Response and Headers.
-import type { Account, Balance } from "./client.js";
+// that checks credits without a network or a key. Its own entry (never loaded by src/index.ts); it
+// needs only `fetch`'s Request, Response and Headers, and the library's error classes, from the
+// library's own entry so that `instanceof` holds.
 import type { ApiErrorBody } from "./errors.js";
 import { examples as v1 } from "./generated/v1.examples.js";
 import { examples as v1alpha } from "./generated/v1alpha.examples.js";
+import { StabilityInputError } from "./index.js";
 import {
   API_VERSIONS,
-  OPERATIONS,
+  OPERATION_NAMES,
   operationKey,
-  operationPath,
+  operationsOf,
   type ApiVersion,
   type OperationName,
 } from "./operations.js";
+import type { Body } from "./spec.js";
 
 /** A reply to send as is: a status, and optionally a body (JSON, or text as given) and headers. */
 export interface MockReply {
@@ -35,13 +37,12 @@ export interface MockReply {
 export type MockFixture<T> =
   T | MockReply | ((request: Request, n: number) => T | MockReply | Promise<T | MockReply>);
 
-/** Answers per operation; an operation not given answers its example from the vendored spec. */
-export interface MockFixtures {
-  /** `GET /{v1alpha,v1}/user/account`. @default the spec's example account */
-  account?: MockFixture<Account>;
-  /** `GET /{v1alpha,v1}/user/balance`. @default the spec's example balance */
-  balance?: MockFixture<Balance>;
-}
+/**
+ * Answers per operation of the table (src/operations.ts), typed by every version's body; an
+ * operation not given answers its example from the vendored spec of the version called.
+ * @example { balance: { credits: 3 }, account: { status: 401 } }
+ */
+export type MockFixtures = { [N in OperationName]?: MockFixture<Body<ApiVersion, N>> };
 
 /** A request the mock received. */
 export interface MockCall {
@@ -64,20 +65,58 @@ export interface MockFetch {
 // example that no longer fits the schema fails tsc here). The API answers a missing key the same
 // way under every prefix, and only v1 documents it, so its 401 serves v1alpha too.
 const unauthorized: ApiErrorBody = v1alpha.unauthorized ?? v1.unauthorized;
-const EXAMPLES: Record<ApiVersion, { account: Account; balance: Balance }> = { v1alpha, v1 };
+const EXAMPLES: { [V in ApiVersion]: { [N in OperationName]: Body<V, N> } } = { v1alpha, v1 };
 
 // "GET /v1/user/balance" → its version and operation, for every version the client speaks.
 const ROUTES = new Map<string, { version: ApiVersion; name: OperationName }>(
   API_VERSIONS.flatMap((version) =>
-    (Object.keys(OPERATIONS) as OperationName[]).map((name) => [
-      operationKey(OPERATIONS[name].method, operationPath(version, name)),
-      { version, name },
-    ]),
+    operationsOf(version).map(({ key, name }) => [key, { version, name }]),
   ),
 );
 
 const isReply = (value: unknown): value is MockReply =>
   typeof (value as MockReply | null)?.status === "number";
+
+// What a reply may hold, and the statuses that carry no body.
+const REPLY_KEYS = new Set(["status", "body", "headers"]);
+const NO_BODY = new Set([204, 205, 304]);
+
+/**
+ * Why a fixture's answer cannot be sent, or `undefined`: a status outside 200–599, a body on a
+ * status that has none, a reply with keys a reply does not have (a body with a numeric `status`
+ * field), or a body that is not a JSON object or array.
+ */
+function fixtureProblem(answer: unknown): string | undefined {
+  if (isReply(answer)) {
+    const extra = Object.keys(answer).filter((key) => !REPLY_KEYS.has(key));
+    if (extra.length > 0)
+      return `has a numeric status and also ${extra.join(", ")}: a reply holds only status, body and headers; to answer a body with a status field, use { status: 200, body }`;
+    const { status, body } = answer;
+    if (!Number.isInteger(status) || status < 200 || status > 599)
+      return `has status ${status}, outside 200–599`;
+    if (body !== undefined && NO_BODY.has(status))
+      return `has a body, which a ${status} cannot carry`;
+    return undefined;
+  }
+  if (answer === null || typeof answer !== "object")
+    return `is ${answer === null ? "null" : typeof answer}: give a body (an object or array) or a reply ({ status, body?, headers? })`;
+  return undefined;
+}
+
+/** Refuses, before any call, fixtures for no operation and fixtures whose answer cannot be sent. */
+function checkFixtures(fixtures: MockFixtures): void {
+  if (fixtures === null || typeof fixtures !== "object")
+    throw new StabilityInputError("fixtures", "must be an object of answers by operation name");
+  for (const [name, fixture] of Object.entries(fixtures)) {
+    if (!(OPERATION_NAMES as string[]).includes(name))
+      throw new StabilityInputError(
+        `fixtures.${name}`,
+        `is not an operation (${OPERATION_NAMES.join(", ")})`,
+      );
+    const problem = typeof fixture === "function" ? undefined : fixtureProblem(fixture);
+    if (problem) throw new StabilityInputError(`fixtures.${name}`, problem);
+  }
+}
 
 function respond({ status, body, headers }: MockReply): Response {
   const json = body !== undefined && typeof body !== "string";
@@ -92,7 +131,7 @@ const apiError = (status: number, body: ApiErrorBody) => respond({ status, body 
 /**
  * A `fetch` that answers like the Stability API, on both API versions (`/v1alpha/user/…` and
  * `/v1/user/…`), on any origin:
- * - `account` and `balance` answer as `fixtures` say, by default with the vendored spec's examples;
+ * - each operation of the table answers as `fixtures` say, by default with the vendored spec's examples;
  * - a request without `Authorization` gets 401 with the API's error body, whatever the fixtures;
  * - any other method or path gets 404;
  * - the caller's `signal` is honoured, so a fixture that never settles lets a timeout fire.
@@ -103,6 +142,7 @@ const apiError = (status: number, body: ApiErrorBody) => respond({ status, body 
  * fetch.calls; // [{ method: "GET", path: "/v1alpha/user/balance", headers: { authorization: "sk-test", … } }]
  */
 export function createMockFetch(fixtures: MockFixtures = {}): MockFetch {
+  checkFixtures(fixtures);
   const calls: MockCall[] = [];
   const answered: Partial<Record<OperationName, number>> = {};
 
@@ -120,6 +160,11 @@ export function createMockFetch(fixtures: MockFixtures = {}): MockFetch {
     answered[name] = n + 1;
     const fixture = fixtures[name] ?? EXAMPLES[version][name];
     const result: unknown = typeof fixture === "function" ? await fixture(request, n) : fixture;
+    // A StabilityError passes through the client as it is: a fixture's mistake is never retried
+    // as a network failure.
+    const problem = fixtureProblem(result);
+    if (problem)
+      throw new StabilityInputError(`fixtures.${name}`, `returned an answer that ${problem}`);
     return respond(isReply(result) ? result : { status: 200, body: result });
   }
 

@@ -30,13 +30,14 @@ describe.for(API_VERSIONS)("generating %s", (version) => {
   const TYPES = `src/generated/${version}.ts`;
   const VALIDATORS = `src/generated/${version}.validators.ts`;
   const EXAMPLES = `src/generated/${version}.examples.ts`;
+  const METADATA = `src/generated/${version}.operations.ts`;
   let outputs: Map<string, string>;
   beforeAll(async () => {
     outputs = new Map(await generateVersion(version));
   });
 
-  it("gives the types, the validators and the examples, and exactly the committed bytes", () => {
-    expect([...outputs.keys()]).toEqual([TYPES, VALIDATORS, EXAMPLES]);
+  it("gives the types, the validators, the examples and the operations' metadata, and exactly the committed bytes", () => {
+    expect([...outputs.keys()]).toEqual([TYPES, VALIDATORS, EXAMPLES, METADATA]);
     // What `npm run generate -- --check` compares; a mismatch names the file.
     for (const [file, content] of outputs) expect(content === committed(file), file).toBe(true);
   });
@@ -51,6 +52,27 @@ describe.for(API_VERSIONS)("generating %s", (version) => {
       const head = content.split("\n").slice(0, 3);
       expect(head[0]).toMatch(/^\/\/ DO NOT EDIT\./);
       expect(head[1]).toBe(`// Source: ${specOf(version)} (sha256 ${sha256})`);
+    }
+  });
+
+  it("writes each operation's parameters as the spec declares them, required or not", () => {
+    const spec = JSON.parse(specBytes(version).toString()) as {
+      paths: Record<string, Record<string, { parameters?: unknown[] }>>;
+      components?: { parameters?: Record<string, unknown> };
+    };
+    const metadata = outputs.get(METADATA)!;
+    for (const { name, method, path: opPath } of operationsOf(version)) {
+      expect(metadata).toContain(`"path": "${opPath}"`);
+      const declared = (spec.paths[opPath]?.[method.toLowerCase()]?.parameters ?? []).map(
+        (p) =>
+          ((p as { $ref?: string }).$ref
+            ? spec.components?.parameters?.[(p as { $ref: string }).$ref.split("/").pop()!]
+            : p) as { name: string; required?: boolean },
+      );
+      for (const parameter of declared)
+        expect(metadata, name).toContain(
+          `"name": "${parameter.name}",\n        "in": "header",\n        "required": ${parameter.required === true}`,
+        );
     }
   });
 
@@ -112,7 +134,7 @@ it("generates the examples of a schema that refers to itself, without looping", 
 describe.concurrent("npm run generate (scripts/generate.ts)", () => {
   const generate = (...args: string[]) => runTs("scripts/generate.ts", args);
 
-  it("with --api-version writes that version's three files, one line each", async () => {
+  it("with --api-version writes that version's four files, one line each", async () => {
     const out = path.join(dir, "v1-only");
     const run = await generate("--api-version", "v1", "--out-dir", out);
     expect(run.stderr).toBe("");
@@ -121,8 +143,14 @@ describe.concurrent("npm run generate (scripts/generate.ts)", () => {
       `generate: wrote ${path.join(out, "v1.ts")} (${committed("src/generated/v1.ts").length} bytes)`,
       expect.stringMatching(/^generate: wrote .*v1\.validators\.ts \(\d+ bytes\)$/),
       expect.stringMatching(/^generate: wrote .*v1\.examples\.ts \(\d+ bytes\)$/),
+      expect.stringMatching(/^generate: wrote .*v1\.operations\.ts \(\d+ bytes\)$/),
     ]);
-    expect((await readdir(out)).sort()).toEqual(["v1.examples.ts", "v1.ts", "v1.validators.ts"]);
+    expect((await readdir(out)).sort()).toEqual([
+      "v1.examples.ts",
+      "v1.operations.ts",
+      "v1.ts",
+      "v1.validators.ts",
+    ]);
     expect(await readFile(path.join(out, "v1.ts"), "utf8")).toBe(committed("src/generated/v1.ts"));
   });
 
@@ -133,8 +161,10 @@ describe.concurrent("npm run generate (scripts/generate.ts)", () => {
     expect(fresh.stderr).toBe("");
     expect(fresh.code).toBe(0);
     for (const version of API_VERSIONS)
-      for (const file of [`${version}.ts`, `${version}.validators.ts`, `${version}.examples.ts`])
+      for (const kind of ["", ".validators", ".examples", ".operations"]) {
+        const file = `${version}${kind}.ts`;
         expect(fresh.stdout).toContain(`${path.join(checked, file)} up to date`);
+      }
 
     const stale = path.join(checked, "v1alpha.validators.ts");
     await writeFile(stale, `${await readFile(stale, "utf8")}// hand edit\n`);

@@ -8,8 +8,11 @@ import { describe, expect, it } from "vitest";
 import {
   AuthenticationError,
   NotFoundError,
+  OPERATIONS,
   RateLimitError,
   StabilityAbortError,
+  StabilityConnectionError,
+  StabilityInputError,
   StabilityTimeoutError,
   createStabilityClient,
   type ApiVersion,
@@ -201,6 +204,60 @@ describe("createMockFetch with fixtures", () => {
   });
 });
 
+describe("createMockFetch refuses fixtures it cannot answer", () => {
+  const refusal = (fixtures: unknown) => {
+    try {
+      createMockFetch(fixtures as MockFixtures);
+    } catch (error) {
+      return error as StabilityInputError;
+    }
+    throw new Error("createMockFetch accepted the fixtures");
+  };
+
+  it("refuses a status outside 200–599 and a body on 204 or 304, naming the operation", () => {
+    for (const status of [99, 199, 600, 1000]) {
+      const error = refusal({ balance: { status } });
+      expect(error).toBeInstanceOf(StabilityInputError);
+      expect(error.field).toBe("fixtures.balance");
+      expect(error.problem).toBe(`has status ${status}, outside 200–599`);
+    }
+    for (const status of [204, 304])
+      expect(refusal({ account: { status, body: { id: "u" } } }).problem).toBe(
+        `has a body, which a ${status} cannot carry`,
+      );
+    expect(() => createMockFetch({ balance: { status: 204 } })).not.toThrow();
+    expect(() =>
+      createMockFetch({ balance: { status: 200 }, account: { status: 599 } }),
+    ).not.toThrow();
+  });
+
+  it("refuses a body with a numeric status field, which would read as a reply", () => {
+    const error = refusal({ balance: { credits: 3, status: 200 } });
+    expect(error.field).toBe("fixtures.balance");
+    expect(error.problem).toMatch(
+      /^has a numeric status and also credits: .*\{ status: 200, body \}$/,
+    );
+  });
+
+  it("refuses an answer that is neither a body nor a reply, and a fixture for no operation", () => {
+    expect(refusal({ balance: 42 }).problem).toMatch(/^is number: give a body/);
+    expect(refusal({ balance: null }).problem).toMatch(/^is null: give a body/);
+    const unknown = refusal({ balanse: { credits: 1 } });
+    expect(unknown.field).toBe("fixtures.balanse");
+    expect(unknown.problem).toBe(`is not an operation (${Object.keys(OPERATIONS).join(", ")})`);
+  });
+
+  it("fails a call whose fixture function returns such an answer once, never as a network failure", async () => {
+    const { fetch, client } = mocked({ balance: () => ({ status: 204, body: "x" }) });
+    const error = await failure(client.balance());
+    expect(error).toBeInstanceOf(StabilityInputError);
+    expect(error).not.toBeInstanceOf(StabilityConnectionError);
+    expect((error as StabilityInputError).field).toBe("fixtures.balance");
+    expect(error.message).toContain("returned an answer that has a body, which a 204 cannot carry");
+    expect(fetch.calls).toHaveLength(1);
+  });
+});
+
 describe("createMockFetch's record and signals", () => {
   it("records every call's method, path and headers, 401s and 404s included", async () => {
     const { fetch, client } = mocked({}, { apiVersion: "v1" });
@@ -245,7 +302,7 @@ describe("the testing kit's entry", () => {
     expect(Object.keys(library)).not.toContain("createMockFetch");
   });
 
-  it("bundles alone for any platform, importing nothing and carrying only the examples", async () => {
+  it("bundles for any platform, importing only the library's entry and carrying only the examples", async () => {
     const result = await build({
       entryPoints: [fileURLToPath(new URL("../src/testing.ts", import.meta.url))],
       bundle: true,
@@ -254,9 +311,19 @@ describe("the testing kit's entry", () => {
       write: false,
       metafile: true,
       logLevel: "silent",
+      plugins: [
+        {
+          name: "library-entry",
+          setup: (b) =>
+            b.onResolve({ filter: /^\.\/index\.js$/ }, () => ({
+              path: "./index.js",
+              external: true,
+            })),
+        },
+      ],
     });
     const [output] = Object.values(result.metafile.outputs);
-    expect(output?.imports).toEqual([]);
+    expect(output?.imports.map(({ path }) => path)).toEqual(["./index.js"]);
     expect(Object.keys(result.metafile.inputs).sort()).toEqual([
       "src/generated/v1.examples.ts",
       "src/generated/v1alpha.examples.ts",

@@ -5,7 +5,10 @@ import {
   createStabilityClient,
   type Account,
   type Balance,
+  type CallOptions,
   type HttpInfo,
+  type ParamOptions,
+  type ResponseBody,
   type OrganizationMembership,
   type StabilityApiError,
   type ApiErrorBody,
@@ -23,17 +26,21 @@ const stability = createStabilityClient({ apiKey: "sk-test" });
 describe("the facade's result types", () => {
   it("balance() resolves to { credits: number }", () => {
     expectTypeOf(stability.balance()).resolves.toEqualTypeOf<{ credits: number }>();
-    expectTypeOf(stability.balance({ organization: "org-1" })).resolves.toEqualTypeOf<Balance>();
-    expectTypeOf<Balance>().toEqualTypeOf<{ credits: number }>();
+    expectTypeOf(stability.balance({ organization: "org-1" })).resolves.toEqualTypeOf<
+      Balance<"v1alpha">
+    >();
+    expectTypeOf<Balance<"v1alpha">>().toEqualTypeOf<{ credits: number }>();
   });
 
   it("account() resolves to Account, whose organizations are OrganizationMembership[]", () => {
-    expectTypeOf(stability.account()).resolves.toEqualTypeOf<Account>();
-    expectTypeOf<Account["organizations"]>().toEqualTypeOf<OrganizationMembership[]>();
+    expectTypeOf(stability.account()).resolves.toEqualTypeOf<Account<"v1alpha">>();
+    expectTypeOf<Account<"v1alpha">["organizations"]>().toEqualTypeOf<
+      OrganizationMembership<"v1alpha">[]
+    >();
     expectTypeOf<Account>().toHaveProperty("id").toEqualTypeOf<string>();
     expectTypeOf<Account>().toHaveProperty("email").toEqualTypeOf<string>();
-    expectTypeOf<Account["profile_picture"]>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<OrganizationMembership>().toEqualTypeOf<{
+    expectTypeOf<Account<"v1alpha">["profile_picture"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<OrganizationMembership<"v1alpha">>().toEqualTypeOf<{
       id: string;
       name: string;
       role: string;
@@ -42,15 +49,17 @@ describe("the facade's result types", () => {
   });
 
   it("balanceWithHttpInfo() resolves to { data: Balance, status, headers }", () => {
-    expectTypeOf(stability.balanceWithHttpInfo()).resolves.toEqualTypeOf<HttpInfo<Balance>>();
-    expectTypeOf<HttpInfo<Balance>>().toEqualTypeOf<{
+    expectTypeOf(stability.balanceWithHttpInfo()).resolves.toEqualTypeOf<
+      HttpInfo<Balance<"v1alpha">>
+    >();
+    expectTypeOf<HttpInfo<Balance<"v1alpha">>>().toEqualTypeOf<{
       data: { credits: number };
       status: number;
       headers: Headers;
     }>();
     expectTypeOf(stability.accountWithHttpInfo())
       .resolves.toHaveProperty("data")
-      .toEqualTypeOf<Account>();
+      .toEqualTypeOf<Account<"v1alpha">>();
   });
 
   it("an API error's body is the API's error JSON or text", () => {
@@ -59,10 +68,50 @@ describe("the facade's result types", () => {
   });
 });
 
+describe("each version is typed by its own spec", () => {
+  const onV1 = createStabilityClient({ apiKey: "sk-test", apiVersion: "v1" });
+
+  it("a v1 client's methods return v1's generated body types", () => {
+    type V1Balance = v1.components["schemas"]["BalanceResponseBody"];
+    type V1Account = v1.components["schemas"]["AccountResponseBody"];
+    expectTypeOf(onV1.balance()).resolves.toEqualTypeOf<V1Balance>();
+    expectTypeOf(onV1.accountWithHttpInfo()).resolves.toEqualTypeOf<HttpInfo<V1Account>>();
+    expectTypeOf<ResponseBody<"balance", "v1">>().toEqualTypeOf<V1Balance>();
+    expectTypeOf<Balance<"v1">>().toEqualTypeOf<V1Balance>();
+  });
+
+  it("StabilityClient without a type argument accepts a client of either version", () => {
+    const watch = (client: StabilityClient) => client.balance();
+    assertType(watch(stability));
+    assertType(watch(onV1));
+    expectTypeOf(watch).returns.resolves.toEqualTypeOf<Balance<"v1alpha"> | Balance<"v1">>();
+    expectTypeOf<StabilityClient["apiVersion"]>().toEqualTypeOf<"v1alpha" | "v1">();
+  });
+
+  it("a client of any version is told apart by apiVersion", () => {
+    const either = stability as StabilityClient;
+    if (either.apiVersion === "v1") expectTypeOf(either).toExtend<StabilityClient<"v1">>();
+    else expectTypeOf(either.apiVersion).toEqualTypeOf<"v1alpha">();
+  });
+
+  it("a parameter is optional where the spec makes it optional, and typed by the spec", () => {
+    expectTypeOf<CallOptions<"v1", "balance">>()
+      .toHaveProperty("organization")
+      .toEqualTypeOf<string | undefined>();
+    expectTypeOf<ParamOptions<"v1alpha", "balance">>().toEqualTypeOf<{
+      organization?: string | undefined;
+    }>();
+    expectTypeOf<keyof ParamOptions<"v1", "account">>().toEqualTypeOf<never>();
+    assertType(onV1.balance());
+  });
+});
+
 describe("the generated types are exported", () => {
   it("paths, components and operations describe the two operations", () => {
     expectTypeOf<keyof paths>().toEqualTypeOf<"/v1alpha/user/account" | "/v1alpha/user/balance">();
-    expectTypeOf<components["schemas"]["BalanceResponseBody"]>().toEqualTypeOf<Balance>();
+    expectTypeOf<components["schemas"]["BalanceResponseBody"]>().toEqualTypeOf<
+      Balance<"v1alpha">
+    >();
     expectTypeOf<keyof operations>().toEqualTypeOf<
       "v1alpha/user/account" | "v1alpha/user/balance"
     >();
@@ -77,9 +126,9 @@ describe("raw is typed by the spec's paths", () => {
     const { data } = await stability.raw.GET("/v1alpha/user/balance", {
       params: { header: { Organization: "org-1" } },
     });
-    expectTypeOf(data).toEqualTypeOf<Balance | undefined>();
+    expectTypeOf(data).toEqualTypeOf<Balance<"v1alpha"> | undefined>();
     const account = await stability.raw.GET("/v1alpha/user/account");
-    expectTypeOf(account.data).toEqualTypeOf<Account | undefined>();
+    expectTypeOf(account.data).toEqualTypeOf<Account<"v1alpha"> | undefined>();
   });
 
   it("types error as the API's error body (or text) on v1alpha, whose spec documents no error", async () => {

@@ -9,7 +9,9 @@
 //   log.js       log formatting, imported only when there is something to log;
 //   failure.js   redaction, redirects and error bodies, imported on the first failure or redirect;
 //   testing.js   the testing kit (`stability-user-client/testing`), never imported by the library;
-//   cli.js       the Node-only CLI, which imports the library from index.js.
+//   cli.js       the Node-only CLI, which imports the library from index.js;
+//   mcp.js       `stability-user mcp` (src/mcp.ts), imported by cli.js for that command only; it
+//                imports the library from index.js and the optional MCP SDK, which is never bundled.
 import { readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
@@ -58,6 +60,7 @@ export const BUNDLES = [
   "failure.js",
   "testing.js",
   "cli.js",
+  "mcp.js",
 ] as const;
 
 /** Bundles src/ into `outDir` (ESM, source maps); see the top of this file for the layout. */
@@ -93,9 +96,8 @@ export async function bundleSrc(outDir: string): Promise<void> {
       ),
     ],
   });
-  // The lazily imported modules use no class from the rest of src/, so each bundles alone; so
-  // does the testing kit, which shares no code the library would need to keep single.
-  for (const alone of ["validate", "log", "failure", "testing"]) {
+  // The lazily imported modules use no class from the rest of src/, so each bundles alone.
+  for (const alone of ["validate", "log", "failure"]) {
     await build({
       ...common,
       entryPoints: [`src/${alone}.ts`],
@@ -103,12 +105,34 @@ export async function bundleSrc(outDir: string): Promise<void> {
       platform: "neutral",
     });
   }
+  // The testing kit throws the library's own StabilityInputError, from index.js, so that
+  // `instanceof` holds and the client passes it through instead of retrying it.
   await build({
     ...common,
+    entryPoints: ["src/testing.ts"],
+    outfile: out("testing.js"),
+    platform: "neutral",
+    plugins: [version, keepSeparate({ "./index.js": "./index.js" })],
+  });
+  const node: BuildOptions = {
+    ...common,
+    platform: "node",
+    external: [
+      ...(common.external ?? []),
+      ...builtinModules.map((name) => `node:${name}`),
+      "@modelcontextprotocol/sdk",
+    ],
+  };
+  await build({
+    ...node,
     entryPoints: ["src/cli.ts"],
     outfile: out("cli.js"),
-    platform: "node",
-    external: [...(common.external ?? []), ...builtinModules.map((name) => `node:${name}`)],
+    plugins: [version, keepSeparate({ "./index.js": "./index.js", "./mcp.js": "./mcp.js" })],
+  });
+  await build({
+    ...node,
+    entryPoints: ["src/mcp.ts"],
+    outfile: out("mcp.js"),
     plugins: [version, keepSeparate({ "./index.js": "./index.js" })],
   });
 }

@@ -10,6 +10,7 @@ import { Ajv } from "ajv";
 import standalone from "ajv/dist/standalone/index.js";
 import { operationsOf, type ApiVersion } from "../../src/operations.ts";
 import { examplesModule } from "./examples.ts";
+import { metadataModule } from "./metadata.ts";
 import { PIPELINE, UpstreamError } from "./upstream.ts";
 
 const require = createRequire(import.meta.url);
@@ -70,11 +71,15 @@ export async function generateVersion(
   const examples =
     banner("scripts/lib/examples.ts") +
     examplesModule(version, JSON.parse(source) as Record<string, unknown>);
+  const metadata =
+    banner("scripts/lib/metadata.ts") +
+    metadataModule(version, JSON.parse(source) as Record<string, unknown>);
   const out = (file: string) => inRoot(path.join(outDir, path.basename(file)));
   return [
     [out(PIPELINE[version].types), types],
     [out(PIPELINE[version].validators), validators],
     [out(PIPELINE[version].examples), examples],
+    [out(`${version}.operations.ts`), metadata],
   ];
 }
 
