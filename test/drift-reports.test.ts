@@ -172,7 +172,7 @@ describe("the weekly workflow", () => {
   });
 
   it("stays green on INFO alone, and lists the INFO findings in the summary", async () => {
-    const file = await fixtures.write("info-only.json", mutated("unauthorizedDocumented"));
+    const file = await fixtures.write("info-only.json", mutated("creditsDescriptionChanged"));
     const { code, stdout } = await drift([
       "--format",
       "markdown",
@@ -182,6 +182,8 @@ describe("the weekly workflow", () => {
       file,
     ]);
     expect(code).toBe(0);
-    expect(stdout).toContain("| INFO | `response-non-success-status-added` | `responses.401` |");
+    expect(stdout).toContain(
+      "| INFO | `description-changed` | `responses.200.application/json.schema.credits.description` |",
+    );
   });
 });

@@ -2,24 +2,17 @@
 // operation sends (src/operations.ts) and the credential each version sends (src/options.ts).
 // The wire rules compare the upstream's requirements with these facts.
 import { DEFAULTS } from "../../../src/options.ts";
-import { OPERATIONS, type ApiVersion, type OperationName } from "../../../src/operations.ts";
-import { ORGANIZATION_HEADER } from "../../../src/spec.ts";
+import {
+  OPERATIONS,
+  type ApiVersion,
+  type OperationEntry,
+  type OperationName,
+  type ParamBinding,
+} from "../../../src/operations.ts";
 
-export interface SentParameter {
-  in: string;
-  name: string;
-}
-
-type WithParams = { params?: Record<string, SentParameter> };
-
-/**
- * The spec parameters an operation sends when the caller asks: the table's `params` map once
- * src/operations.ts has one, else the Organization header balance sends today (src/spec.ts).
- */
-export function sentParameters(name: OperationName): SentParameter[] {
-  const params = (OPERATIONS[name] as WithParams).params;
-  if (params) return Object.values(params);
-  return name === "balance" ? [{ in: "header", name: ORGANIZATION_HEADER }] : [];
+/** The spec parameters an operation sends when the caller asks: the table's `params` bindings. */
+export function sentParameters(name: OperationName): ParamBinding[] {
+  return Object.values((OPERATIONS[name] as OperationEntry).params);
 }
 
 /** The key drift matches parameters by: header names are case-insensitive. */

@@ -9,7 +9,8 @@ import { keyChanges } from "./type-keys.ts";
 
 /** How many diagnostics a finding lists before it says how many more there are, and how long each. */
 const SHOWN = 8;
-const brief = (line: string, max = 200) => (line.length > max ? `${line.slice(0, max - 1)}…` : line);
+const brief = (line: string, max = 200) =>
+  line.length > max ? `${line.slice(0, max - 1)}…` : line;
 
 export function verdictFindings(verdict: LoopVerdict, version: ApiVersion): Finding[] {
   const out = new Collector(version, DOCUMENT);
