@@ -31,10 +31,11 @@ export interface Subset {
   brokenRefs?: BrokenRef[];
 }
 
-/** A `$ref` that does not resolve, and the JSON pointer of where it stands. */
-export interface BrokenRef {
+/** A `$ref` that does not resolve, the JSON pointer of where it stands, and why, when known. */
+interface BrokenRef {
   ref: string;
   at: string;
+  reason?: string;
 }
 
 /** A parsed document → the subset drift compares (the same extraction as vendoring). */
@@ -275,7 +276,8 @@ export async function compareSubsets(
     doc.add(
       "broken-ref-outside-client",
       broken.at,
-      `the reference ${brief(broken.ref, 120)} at ${brief(broken.at, 120)} does not resolve`,
+      `the reference ${brief(broken.ref, 120)} at ${brief(broken.at, 120)} does not resolve` +
+        (broken.reason ? ` (${brief(broken.reason, 120)})` : ""),
     );
   }
   collectors.push(doc);
