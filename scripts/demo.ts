@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { API_VERSIONS, type ApiVersion } from "../src/operations.ts";
 import { bundled } from "./lib/bundle-entry.ts";
 import { startPrism, type PrismMock } from "./lib/prism.ts";
-import { DEFAULT_API_VERSION, PIPELINE } from "./lib/upstream.ts";
+import { DEFAULT_API_VERSION, PIPELINE } from "./lib/pipeline.ts";
 
 /** The commands shown for a version; the default version needs no --api-version. */
 const steps = (version: ApiVersion) => {

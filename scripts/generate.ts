@@ -5,7 +5,8 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { fail, parseFlags } from "./lib/cli-args.ts";
 import { generateVersion } from "./lib/generate.ts";
-import { UpstreamError, versionsFrom } from "./lib/upstream.ts";
+import { versionsFrom } from "./lib/pipeline.ts";
+import { UpstreamError } from "./lib/upstream/error.ts";
 
 const USAGE =
   "usage: npm run generate -- [--check] [--api-version v1|v1alpha] [--spec <file>] [--out-dir <dir>]";
@@ -46,6 +47,7 @@ try {
     }
   }
 } catch (error) {
+  // Anything unexpected is one line too: a hostile spec must never get a stack trace printed.
   if (error instanceof UpstreamError) fail(`generate: ${error.message}`);
-  throw error;
+  fail(`generate: internal error: ${new UpstreamError(String((error as Error).message)).message}`);
 }

@@ -8,6 +8,7 @@
 // Starting the suite with every check at once loads the machine enough to starve the
 // timing-sensitive tests, and running the checks niced only delays them until the suite is done.
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fail } from "./lib/cli-args.ts";
@@ -15,7 +16,15 @@ import { fail } from "./lib/cli-args.ts";
 const require = createRequire(import.meta.url);
 /** A package's command, as `node_modules/.bin` would run it, but without a shell or npm. */
 function bin(pkg: string, command = pkg): string {
-  const manifest = require.resolve(`${pkg}/package.json`);
+  // A package whose `exports` hides its package.json (knip) is found through its main file.
+  let manifest: string;
+  try {
+    manifest = require.resolve(`${pkg}/package.json`);
+  } catch {
+    let dir = path.dirname(require.resolve(pkg));
+    while (!existsSync(path.join(dir, "package.json"))) dir = path.dirname(dir);
+    manifest = path.join(dir, "package.json");
+  }
   const { bin: bins } = require(manifest) as { bin: string | Record<string, string> };
   return path.join(path.dirname(manifest), typeof bins === "string" ? bins : bins[command]!);
 }

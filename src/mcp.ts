@@ -78,7 +78,7 @@ async function callTool(
     );
   // The arguments are the operation's call options (src/operations.ts names them), checked
   // against the spec's schema above and by the client again.
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with `client` as this
+
   const call = client[tool.name] as (options: Record<string, unknown>) => Promise<object>;
   try {
     const body = await call.call(client, { ...args, signal });

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPrism, type PrismMock } from "../scripts/lib/prism.ts";
-import { PIPELINE } from "../scripts/lib/upstream.ts";
+import { PIPELINE } from "../scripts/lib/pipeline.ts";
 import {
   API_VERSIONS,
   createStabilityClient,

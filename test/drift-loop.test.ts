@@ -134,6 +134,19 @@ const CASES: Record<string, Case> = {
     edits: ["balanceDeprecated"],
     has: ["WARN endpoint-deprecated"],
   },
+  "a broken discriminator mapping outside the client's operations": {
+    version: "v1",
+    edits: ["brokenMappingElsewhere"],
+    has: ["INFO broken-ref-outside-client"],
+    says: [
+      /"#\/components\/schemas\/Gone" at "#\/components\/schemas\/ImageToImageRequestBody\/discriminator\/mapping\/IMAGE_STRENGTH"/,
+    ],
+  },
+  "a pattern vendor refuses (catastrophic backtracking)": {
+    version: "v1alpha",
+    edits: ["idPatternCatastrophic"],
+    has: ["ERR vendor-refused"],
+  },
   "a keyword generate cannot turn into a validator": {
     version: "v1",
     edits: ["emailMaxLength"],
@@ -206,6 +219,7 @@ describe("drift's verdict is the maintainer loop's", () => {
     for (const f of errs) {
       if (f.id === "compile-failed") expect(failure).toMatch(/^compile: /);
       else if (f.id === "generate-refused") expect(failure).toMatch(/^generate: /);
+      else if (f.id === "vendor-refused") expect(failure).toMatch(/^vendor: /);
       else expect(WIRE.has(f.id), f.id).toBe(true);
     }
     // The compile verdict is the scratch copy's: both fail, or neither.

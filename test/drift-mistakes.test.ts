@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareSubsets, subsetOf, type Finding, type Subset } from "../scripts/lib/drift/index.ts";
-import { parseDocument, type OpenApiDocument } from "../scripts/lib/upstream.ts";
+import { parseDocument, type OpenApiDocument } from "../scripts/lib/upstream/parse.ts";
 import {
   REPO_ROOT,
   VENDORED_PATH,

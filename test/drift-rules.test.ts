@@ -12,7 +12,7 @@ import {
   type Subset,
 } from "../scripts/lib/drift/index.ts";
 import { stringifyYaml } from "@redocly/openapi-core";
-import { parseDocument, type OpenApiDocument } from "../scripts/lib/upstream.ts";
+import { parseDocument, type OpenApiDocument } from "../scripts/lib/upstream/parse.ts";
 import {
   REALISTIC_DRIFT,
   VENDORED_PATH,
@@ -52,6 +52,7 @@ const lines = (findings: Finding[]) =>
 // The maintainer loop's own rules have their cases in test/drift-loop.test.ts, where the loop runs.
 const LOOP_RULES = [
   "compile-failed",
+  "vendor-refused",
   "generate-refused",
   "exported-type-key-removed",
   "broken-ref-outside-client",

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { UpstreamError } from "../scripts/lib/upstream.ts";
+import { UpstreamError } from "../scripts/lib/upstream/error.ts";
 import { vendorVersion } from "../scripts/lib/vendor.ts";
 import { API_VERSIONS, type ApiVersion } from "../src/index.ts";
 import {

@@ -23,15 +23,10 @@ import {
   type Format,
   type VersionReport,
 } from "./drift-report.ts";
-import {
-  DEFAULT_API_VERSION,
-  PIPELINE,
-  UpstreamError,
-  loadUpstream,
-  locationOf,
-  parseDocument,
-  versionsFrom,
-} from "./upstream.ts";
+import { DEFAULT_API_VERSION, PIPELINE, versionsFrom } from "./pipeline.ts";
+import { UpstreamError } from "./upstream/error.ts";
+import { loadUpstream, locationOf } from "./upstream/load.ts";
+import { parseDocument } from "./upstream/parse.ts";
 
 export const USAGE = `usage: npm run drift -- [--api-version v1|v1alpha] [--upstream <url|file>]
                       [--format text|json|markdown|githubactions] [--fail-on ERR|WARN|INFO]
@@ -124,7 +119,8 @@ export async function runDrift(args: string[], io: DriftIo): Promise<number> {
     step(`${version}: read ${upstream.source} (sha256 ${upstream.sha256.slice(0, 12)}…)`);
     const doc = parseDocument(upstream.text, upstream.source);
     const location = locationOf(upstream.source);
-    const revision = await subsetOf(doc, location, version);
+    // --timeout-ms bounds every `$ref` read too, as it bounds the root document.
+    const revision = await subsetOf(doc, location, version, { timeoutMs });
     const compared = await compareSubsets(base, revision, version);
     const verdict = await maintainerLoop({
       version,
@@ -133,6 +129,7 @@ export async function runDrift(args: string[], io: DriftIo): Promise<number> {
       source: upstream.source,
       sha256: upstream.sha256,
       vendored,
+      limits: { timeoutMs },
     });
     step(`${version}: vendor and generate in a scratch copy: ${describeVerdict(verdict)}`);
     const findings = sortFindings(

@@ -2,7 +2,8 @@
 // Pure string builders over one report per API version: scripts/drift.ts decides where they go.
 import type { ApiVersion } from "../../src/operations.ts";
 import { atOrAbove, DOCUMENT, operationOrder, type Finding, type Level } from "./drift/index.ts";
-import { PIPELINE, type ElsewhereHint } from "./upstream.ts";
+import { PIPELINE } from "./pipeline.ts";
+import type { ElsewhereHint } from "./upstream/extract.ts";
 
 export const FORMATS = ["text", "json", "markdown", "githubactions"] as const;
 export type Format = (typeof FORMATS)[number];

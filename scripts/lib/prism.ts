@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
-import { DEFAULT_API_VERSION, PIPELINE } from "./upstream.ts";
+import { DEFAULT_API_VERSION, PIPELINE } from "./pipeline.ts";
 
 export interface PrismMock {
   /** `http://127.0.0.1:<port>` */

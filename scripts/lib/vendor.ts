@@ -3,14 +3,12 @@
 import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { ApiVersion } from "../../src/operations.ts";
-import {
-  PIPELINE,
-  UpstreamError,
-  extractClientSubset,
-  loadUpstream,
-  locationOf,
-  parseDocument,
-} from "./upstream.ts";
+import { PIPELINE } from "./pipeline.ts";
+import { UpstreamError } from "./upstream/error.ts";
+import { extractClientSubset } from "./upstream/extract.ts";
+import { loadUpstream, locationOf } from "./upstream/load.ts";
+import { parseDocument } from "./upstream/parse.ts";
+import { checkPatterns } from "./upstream/patterns.ts";
 
 export interface VendorResult {
   source: string;
@@ -30,6 +28,10 @@ export interface VendorOptions {
    * provenance records `upstream` as given. @default the working directory
    */
   root?: string | undefined;
+  /** How long each read may take. @default 30 s */
+  timeoutMs?: number | undefined;
+  /** The byte cap of the root document, and of its `$ref` reads together. @default 16 MiB */
+  maxBytes?: number | undefined;
 }
 
 /**
@@ -38,17 +40,21 @@ export interface VendorOptions {
  */
 export async function vendorVersion(
   version: ApiVersion,
-  { upstream = PIPELINE[version].upstream, out, root }: VendorOptions = {},
+  { upstream = PIPELINE[version].upstream, out, root, ...bounds }: VendorOptions = {},
 ): Promise<VendorResult> {
+  const limits = {
+    ...(bounds.timeoutMs === undefined ? {} : { timeoutMs: bounds.timeoutMs }),
+    ...(bounds.maxBytes === undefined ? {} : { maxBytes: bounds.maxBytes }),
+  };
   const inRoot = (file: string) =>
     root === undefined || /^https?:\/\//i.test(file) ? file : path.resolve(root, file);
   const target = inRoot(out ?? PIPELINE[version].vendored);
-  const loaded = await loadUpstream(inRoot(upstream));
+  const loaded = await loadUpstream(inRoot(upstream), limits);
   const doc = parseDocument(loaded.text, loaded.source);
-  const { subset } = await extractClientSubset(doc, {
-    version,
-    location: locationOf(loaded.source),
-  });
+  const location = locationOf(loaded.source);
+  const { subset } = await extractClientSubset(doc, { version, location, limits });
+  // What becomes validator code is checked here, so generate never compiles a hostile pattern.
+  checkPatterns(subset, location);
   const output = {
     ...subset,
     "x-provenance": {

@@ -5,6 +5,7 @@
 export const validate0 = validate11;
 const schema12 = {"type":"object","properties":{"email":{"type":"string","description":"The user's email","example":"example@stability.ai","format":"email"},"id":{"type":"string","description":"The user's ID","example":"user-1234"},"organizations":{"type":"array","items":{"$ref":"#/components/schemas/OrganizationMembership"},"description":"The user's organizations","example":[{"id":"org-123456","is_default":false,"name":"My Organization","role":"MEMBER"},{"id":"org-123456","is_default":false,"name":"My Organization","role":"MEMBER"},{"id":"org-123456","is_default":false,"name":"My Organization","role":"MEMBER"}]},"profile_picture":{"type":"string","description":"The user's profile picture","example":"https://api.stability.ai/example.png","format":"uri"}},"example":{"email":"example@stability.ai","id":"user-1234","organizations":[{"id":"org-123456","is_default":false,"name":"My Organization","role":"MEMBER"},{"id":"org-123456","is_default":false,"name":"My Organization","role":"MEMBER"},{"id":"org-123456","is_default":false,"name":"My Organization","role":"MEMBER"}],"profile_picture":"https://api.stability.ai/example.png"},"required":["id","email","organizations"]};
 const schema13 = {"type":"object","properties":{"id":{"type":"string","example":"org-123456"},"is_default":{"type":"boolean","example":false},"name":{"type":"string","example":"My Organization"},"role":{"type":"string","example":"MEMBER"}},"example":{"id":"org-123456","is_default":false,"name":"My Organization","role":"MEMBER"},"required":["id","name","role","is_default"]};
+const func0 = Object.prototype.hasOwnProperty;
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -12,12 +13,12 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.id === undefined) && (missing0 = "id")) || ((data.email === undefined) && (missing0 = "email"))) || ((data.organizations === undefined) && (missing0 = "organizations"))){
+if(((((data.id === undefined) || (!(func0.call(data, "id")))) && (missing0 = "id")) || (((data.email === undefined) || (!(func0.call(data, "email")))) && (missing0 = "email"))) || (((data.organizations === undefined) || (!(func0.call(data, "organizations")))) && (missing0 = "organizations"))){
 validate11.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.email !== undefined){
+if(data.email !== undefined && func0.call(data, "email")){
 const _errs1 = errors;
 if(errors === _errs1){
 if(errors === _errs1){
@@ -33,7 +34,7 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.id !== undefined){
+if(data.id !== undefined && func0.call(data, "id")){
 const _errs3 = errors;
 if(typeof data.id !== "string"){
 validate11.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
@@ -45,7 +46,7 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.organizations !== undefined){
+if(data.organizations !== undefined && func0.call(data, "organizations")){
 let data2 = data.organizations;
 const _errs5 = errors;
 if(errors === _errs5){
@@ -59,12 +60,12 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 let missing1;
-if(((((data3.id === undefined) && (missing1 = "id")) || ((data3.name === undefined) && (missing1 = "name"))) || ((data3.role === undefined) && (missing1 = "role"))) || ((data3.is_default === undefined) && (missing1 = "is_default"))){
+if((((((data3.id === undefined) || (!(func0.call(data3, "id")))) && (missing1 = "id")) || (((data3.name === undefined) || (!(func0.call(data3, "name")))) && (missing1 = "name"))) || (((data3.role === undefined) || (!(func0.call(data3, "role")))) && (missing1 = "role"))) || (((data3.is_default === undefined) || (!(func0.call(data3, "is_default")))) && (missing1 = "is_default"))){
 validate11.errors = [{instancePath:instancePath+"/organizations/" + i0,schemaPath:"#/components/schemas/OrganizationMembership/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
-if(data3.id !== undefined){
+if(data3.id !== undefined && func0.call(data3, "id")){
 const _errs10 = errors;
 if(typeof data3.id !== "string"){
 validate11.errors = [{instancePath:instancePath+"/organizations/" + i0+"/id",schemaPath:"#/components/schemas/OrganizationMembership/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
@@ -76,7 +77,7 @@ else {
 var valid3 = true;
 }
 if(valid3){
-if(data3.is_default !== undefined){
+if(data3.is_default !== undefined && func0.call(data3, "is_default")){
 const _errs12 = errors;
 if(typeof data3.is_default !== "boolean"){
 validate11.errors = [{instancePath:instancePath+"/organizations/" + i0+"/is_default",schemaPath:"#/components/schemas/OrganizationMembership/properties/is_default/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
@@ -88,7 +89,7 @@ else {
 var valid3 = true;
 }
 if(valid3){
-if(data3.name !== undefined){
+if(data3.name !== undefined && func0.call(data3, "name")){
 const _errs14 = errors;
 if(typeof data3.name !== "string"){
 validate11.errors = [{instancePath:instancePath+"/organizations/" + i0+"/name",schemaPath:"#/components/schemas/OrganizationMembership/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
@@ -100,7 +101,7 @@ else {
 var valid3 = true;
 }
 if(valid3){
-if(data3.role !== undefined){
+if(data3.role !== undefined && func0.call(data3, "role")){
 const _errs16 = errors;
 if(typeof data3.role !== "string"){
 validate11.errors = [{instancePath:instancePath+"/organizations/" + i0+"/role",schemaPath:"#/components/schemas/OrganizationMembership/properties/role/type",keyword:"type",params:{type: "string"},message:"must be string"}];
@@ -138,7 +139,7 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.profile_picture !== undefined){
+if(data.profile_picture !== undefined && func0.call(data, "profile_picture")){
 const _errs18 = errors;
 if(errors === _errs18){
 if(errors === _errs18){
@@ -176,12 +177,12 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.credits === undefined) && (missing0 = "credits")){
+if(((data.credits === undefined) || (!(func0.call(data, "credits")))) && (missing0 = "credits")){
 validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-if(data.credits !== undefined){
+if(data.credits !== undefined && func0.call(data, "credits")){
 const _errs1 = errors;
 if(errors === _errs1){
 if(!(typeof data.credits == "number")){

@@ -169,6 +169,20 @@ export const EDITS = {
   balanceDeprecated: (doc) => {
     get(doc, "/user/balance").deprecated = true;
   },
+  /** A discriminator mapping to a schema that does not exist, far from the client's operations. */
+  brokenMappingElsewhere: (doc) => {
+    obj(
+      components(doc, "schemas").ImageToImageRequestBody,
+      "ImageToImageRequestBody",
+    ).discriminator = {
+      propertyName: "init_image_mode",
+      mapping: { IMAGE_STRENGTH: "#/components/schemas/Gone" },
+    };
+  },
+  /** A pattern with catastrophic backtracking, which `npm run vendor` refuses. */
+  idPatternCatastrophic: (doc) => {
+    obj(properties(doc, "/user/account").id, "id").pattern = "^(a+)+$";
+  },
   /** A keyword Ajv's standalone code needs its runtime for, so `npm run generate` refuses it. */
   emailMaxLength: (doc) => {
     obj(properties(doc, "/user/account").email, "email").maxLength = 320;

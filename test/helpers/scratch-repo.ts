@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { ApiVersion } from "../../src/operations.ts";
 import { generateVersion } from "../../scripts/lib/generate.ts";
-import { PIPELINE } from "../../scripts/lib/upstream.ts";
+import { PIPELINE } from "../../scripts/lib/pipeline.ts";
 import { vendorVersion, type VendorResult } from "../../scripts/lib/vendor.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));

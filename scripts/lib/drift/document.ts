@@ -1,12 +1,10 @@
 // The operation as a whole and the document around it, and compareSubsets, which puts every
 // module together: normalise both subsets, walk them, then let the compiler judge what it must.
 import { operationsOf, type ApiVersion, type OperationName } from "../../../src/operations.ts";
-import {
-  describeElsewhere,
-  extractClientSubset,
-  type ElsewhereHint,
-  type OpenApiDocument,
-} from "../upstream.ts";
+import { describeElsewhere, extractClientSubset, type ElsewhereHint } from "../upstream/extract.ts";
+import type { OpenApiDocument } from "../upstream/parse.ts";
+import type { ReadLimits } from "../upstream/read.ts";
+import type { BrokenRef } from "../upstream/refs.ts";
 import { parameterKey, sentParameters } from "./client.ts";
 import { Collector, DOCUMENT, sortFindings, type Finding } from "./findings.ts";
 import { judge, slots } from "./judge.ts";
@@ -27,15 +25,8 @@ export interface Subset {
   elsewhere?: ElsewhereHint;
   /** The whole parsed document, where missing operations are looked for. */
   document?: OpenApiDocument;
-  /** References that do not resolve outside the client's operations (the extraction skips them). */
+  /** References outside the client's operations that do not resolve (the extraction skips them). */
   brokenRefs?: BrokenRef[];
-}
-
-/** A `$ref` that does not resolve, the JSON pointer of where it stands, and why, when known. */
-interface BrokenRef {
-  ref: string;
-  at: string;
-  reason?: string;
 }
 
 /** A parsed document → the subset drift compares (the same extraction as vendoring). */
@@ -43,17 +34,16 @@ export async function subsetOf(
   doc: OpenApiDocument,
   location: string,
   version: ApiVersion,
+  limits?: Partial<ReadLimits>,
 ): Promise<Subset> {
   const extracted = await extractClientSubset(doc, {
     version,
     location,
     allowMissing: true,
     dropExtensions: true,
+    ...(limits ? { limits } : {}),
   });
-  // `brokenRefs` is what the extraction reports once a broken reference outside the client's
-  // closure no longer stops it; absent until then.
-  const { brokenRefs } = extracted as { brokenRefs?: BrokenRef[] };
-  return { ...extracted, document: doc, ...(brokenRefs ? { brokenRefs } : {}) };
+  return { ...extracted, document: doc };
 }
 
 /** The client's operations of a version in report order, then `document`. */
@@ -277,7 +267,7 @@ export async function compareSubsets(
       "broken-ref-outside-client",
       broken.at,
       `the reference ${brief(broken.ref, 120)} at ${brief(broken.at, 120)} does not resolve` +
-        (broken.reason ? ` (${brief(broken.reason, 120)})` : ""),
+        (broken.reason ? ` (${broken.reason.slice(0, 120)})` : ""),
     );
   }
   collectors.push(doc);

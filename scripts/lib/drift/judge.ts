@@ -5,7 +5,8 @@
 // when a comparison needs them: loading them is most of the time such a check takes.
 import { createRequire } from "node:module";
 import type { Type, TypeChecker } from "typescript";
-import { UpstreamError, type OpenApiDocument } from "../upstream.ts";
+import { UpstreamError } from "../upstream/error.ts";
+import type { OpenApiDocument } from "../upstream/parse.ts";
 
 /** TypeScript expressions for one place in the old (`O`) and the new (`N`) types. */
 export interface Slot {

@@ -8,7 +8,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ApiVersion } from "../../../src/operations.ts";
 import { generateVersion } from "../generate.ts";
-import { extractClientSubset, PIPELINE, UpstreamError, type OpenApiDocument } from "../upstream.ts";
+import { PIPELINE } from "../pipeline.ts";
+import { UpstreamError } from "../upstream/error.ts";
+import { extractClientSubset } from "../upstream/extract.ts";
+import type { ReadLimits } from "../upstream/read.ts";
+import type { OpenApiDocument } from "../upstream/parse.ts";
+import { checkPatterns } from "../upstream/patterns.ts";
 import { compileSrc, sameDeclarations, type CompileError } from "./compile.ts";
 
 /** The repository whose src/ is compiled (this one, wherever drift runs from). */
@@ -23,11 +28,20 @@ export interface LoopInput {
   sha256: string;
   /** The vendored file compared against, relative to the working directory. */
   vendored: string;
+  /** Bounds on every `$ref` read, as for the comparison. */
+  limits?: Partial<ReadLimits>;
+}
+
+export interface Refusal {
+  step: "vendor" | "generate";
+  reason: string;
+  /** Vendor refuses because operations are missing, which the walker reports as removed. */
+  missing?: boolean;
 }
 
 export interface LoopVerdict {
-  /** Why vendor or generate refuses the upstream; then nothing was compiled. */
-  refused?: string;
+  /** Which step refuses the upstream and why; then nothing was compiled. */
+  refused?: Refusal;
   /** The compiler's messages for src/ (empty: it compiles). */
   errors: CompileError[];
   /** False when the candidate declares exactly what the vendored file does, so no compile was needed. */
@@ -37,15 +51,23 @@ export interface LoopVerdict {
 }
 
 /** The vendored file `npm run vendor` would write for this upstream, as text. */
-async function vendorText(input: LoopInput): Promise<string | { refused: string }> {
+async function vendorText(input: LoopInput): Promise<string | { refused: Refusal }> {
   const extracted = await extractClientSubset(input.doc, {
     version: input.version,
     location: input.location,
     allowMissing: true,
+    ...(input.limits ? { limits: input.limits } : {}),
   });
   // Vendor refuses a document without the client's operations; the walker reports them as removed.
   if (extracted.missing.length > 0) {
-    return { refused: `vendor refuses it: ${extracted.missing.join(", ")} missing` };
+    const reason = `${extracted.missing.join(", ")} missing`;
+    return { refused: { step: "vendor", reason, missing: true } };
+  }
+  try {
+    checkPatterns(extracted.subset, input.location);
+  } catch (error) {
+    if (!(error instanceof UpstreamError)) throw error;
+    return { refused: { step: "vendor", reason: firstLine(error) } };
   }
   const output = {
     ...extracted.subset,
@@ -93,7 +115,8 @@ export async function maintainerLoop(input: LoopInput): Promise<LoopVerdict> {
     candidate = await generated(input.version, { text });
   } catch (error) {
     // generate refuses what it cannot turn into code; so would `npm run generate`.
-    return { refused: `generate refuses it: ${firstLine(error)}`, errors: [], compiled: false };
+    const refused = { step: "generate", reason: firstLine(error) } as const;
+    return { refused, errors: [], compiled: false };
   }
   const same = [...candidate].every(([file, t]) => {
     const b = base.get(file);
@@ -122,7 +145,7 @@ function comparable(file: string, text: string): string {
 
 /** One line for drift's progress on stderr. */
 export function describeVerdict(verdict: LoopVerdict): string {
-  if (verdict.refused) return verdict.refused;
+  if (verdict.refused) return `${verdict.refused.step} refuses it: ${verdict.refused.reason}`;
   if (!verdict.compiled)
     return "the generated files declare what the vendored ones do, no compile needed";
   const n = verdict.errors.length;

@@ -7,7 +7,8 @@
 // - `Accept`, `Content-Type` and `Authorization` header parameters dropped (OpenAPI 3.0: SHALL be
 //   ignored), again, in case a parameter reached the subset some other way;
 // - an `allOf` of one schema folded into its parent, and `type: object` inferred from `properties`.
-import { isIgnoredHeader, type OpenApiDocument } from "../upstream.ts";
+import { isIgnoredHeader } from "../upstream/extract.ts";
+import type { OpenApiDocument } from "../upstream/parse.ts";
 import { asNode, deepEqual, isNode, type Node } from "./util.ts";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];

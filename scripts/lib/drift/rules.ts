@@ -39,7 +39,8 @@ const rule = <const I extends string>(
 export const RULE_TABLE = [
   // ── the maintainer loop (scripts/lib/drift/loop.ts) ──
   rule("compile-failed", "ERR", "ours", "compiler", "src/ must change before this spec can be taken"),
-  rule("generate-refused", "ERR", "ours", "wire", "`npm run generate` would fail, so this spec cannot be taken as it is"),
+  rule("vendor-refused", "ERR", "ours", "wire", "so this spec cannot be taken as it is"),
+  rule("generate-refused", "ERR", "ours", "wire", "so this spec cannot be taken as it is"),
   rule("exported-type-key-removed", "WARN", "ours", "compiler", "src/ compiles, but users who name the old key in the exported types no longer compile"),
   rule("broken-ref-outside-client", "INFO", "ours", "rule", "it lies outside the client's operations, so neither vendor nor drift reads it"),
   // ── operations ──

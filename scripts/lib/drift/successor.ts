@@ -2,7 +2,8 @@
 // under (`/v1beta`), and the likely new place of one operation (same operationId, or the same tags
 // and summary). Both only make reports say more; neither changes a level.
 import { OPERATIONS, operationKey, type ApiVersion } from "../../../src/operations.ts";
-import { serverBase, type OpenApiDocument } from "../upstream.ts";
+import { serverBase } from "../upstream/extract.ts";
+import type { OpenApiDocument } from "../upstream/parse.ts";
 import { asNode, isNode, type Node } from "./util.ts";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];

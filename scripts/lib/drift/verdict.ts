@@ -1,7 +1,7 @@
-// The maintainer loop's verdict as findings: the compile's diagnostics (ERR), a refusal by
-// generate (ERR), and the exported type names users lose (WARN).
+// The maintainer loop's verdict as findings: the compile's diagnostics (ERR), a refusal by vendor
+// or generate (ERR), and the exported type names users lose (WARN).
 import type { ApiVersion } from "../../../src/operations.ts";
-import { PIPELINE } from "../upstream.ts";
+import { PIPELINE } from "../pipeline.ts";
 import { describeError } from "./compile.ts";
 import { Collector, DOCUMENT, type Finding } from "./findings.ts";
 import type { LoopVerdict } from "./loop.ts";
@@ -14,8 +14,13 @@ const brief = (line: string, max = 200) =>
 
 export function verdictFindings(verdict: LoopVerdict, version: ApiVersion): Finding[] {
   const out = new Collector(version, DOCUMENT);
-  if (verdict.refused?.startsWith("generate")) {
-    out.add("generate-refused", "generate", verdict.refused);
+  const refused = verdict.refused;
+  if (refused && !refused.missing) {
+    out.add(
+      refused.step === "generate" ? "generate-refused" : "vendor-refused",
+      refused.step,
+      `\`npm run ${refused.step}\` refuses the upstream: ${refused.reason}`,
+    );
   }
   if (verdict.errors.length > 0) {
     const listed = verdict.errors.slice(0, SHOWN).map((e) => brief(describeError(e)));

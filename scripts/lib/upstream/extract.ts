@@ -1,132 +1,13 @@
-// The one extraction shared by `vendor` and `drift`: upstream document → the client's subset.
-// A fix here fixes both, which is the point of keeping it in one module.
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import {
-  BaseResolver,
-  bundle,
-  createConfig,
-  makeDocumentFromString,
-  parseYaml,
-  type Document,
-  type Source,
-} from "@redocly/openapi-core";
-import {
-  API_VERSIONS,
-  operationPath,
-  operationsOf,
-  type ApiVersion,
-} from "../../src/operations.ts";
-
-/** The version `--upstream` means when no `--api-version` is given (the seed's version). */
-export const DEFAULT_API_VERSION: ApiVersion = "v1alpha";
-
-/** Per API version: its default upstream, its vendored subset and its generated files (from the repo root). */
-export const PIPELINE: Record<
-  ApiVersion,
-  { upstream: string; vendored: string; types: string; validators: string; examples: string }
-> = Object.fromEntries(
-  API_VERSIONS.map((version) => [
-    version,
-    {
-      // Stability's own repository (see ../shared/upstream/README.md); needs a network.
-      upstream: `https://raw.githubusercontent.com/Stability-AI/rest-api-support/main/generated/spec/${version}.json`,
-      vendored: `openapi/${version}.openapi.json`,
-      types: `src/generated/${version}.ts`,
-      validators: `src/generated/${version}.validators.ts`,
-      examples: `src/generated/${version}.examples.ts`,
-    },
-  ]),
-) as never;
-
-/** Reads `--api-version`: one version, or every version when absent. */
-export function versionsFrom(flag: string | undefined): readonly ApiVersion[] {
-  if (flag === undefined) return API_VERSIONS;
-  if ((API_VERSIONS as readonly string[]).includes(flag)) return [flag as ApiVersion];
-  throw new UpstreamError(`--api-version must be one of ${API_VERSIONS.join(", ")}, got ${flag}`);
-}
-
-/** Thrown for every reason the upstream cannot be read or used; the message is one line. */
-export class UpstreamError extends Error {
-  override name = "UpstreamError";
-}
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type OpenApiDocument = { [key: string]: Json };
-
-export interface LoadedUpstream {
-  /** What the caller asked for: a URL, or a file path as given. */
-  source: string;
-  /** sha256 of the exact bytes read. */
-  sha256: string;
-  text: string;
-}
-
-const isUrl = (source: string) => /^https?:\/\//i.test(source);
-
-export async function loadUpstream(
-  source: string,
-  { timeoutMs = 30_000 }: { timeoutMs?: number } = {},
-): Promise<LoadedUpstream> {
-  let bytes: Uint8Array;
-  if (isUrl(source)) {
-    let response: Response;
-    try {
-      response = await fetch(source, { signal: AbortSignal.timeout(timeoutMs) });
-      if (!response.ok) throw new UpstreamError(`${source}: HTTP ${response.status}`);
-      bytes = new Uint8Array(await response.arrayBuffer());
-    } catch (error) {
-      if (error instanceof UpstreamError) throw error;
-      const e = error as Error & { cause?: { code?: string; message?: string } };
-      const reason =
-        e.name === "TimeoutError"
-          ? `no complete response within ${timeoutMs} ms`
-          : (e.cause?.code ?? e.cause?.message ?? e.message);
-      throw new UpstreamError(`${source}: unreachable (${reason})`);
-    }
-  } else {
-    try {
-      bytes = await readFile(source);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? "read failed";
-      throw new UpstreamError(`${source}: cannot read file (${code})`);
-    }
-  }
-  return {
-    source,
-    sha256: createHash("sha256").update(bytes).digest("hex"),
-    text: new TextDecoder().decode(bytes),
-  };
-}
-
-/** JSON when it looks like JSON (so a broken JSON file is reported as such), YAML otherwise. */
-export function parseDocument(text: string, source: string): OpenApiDocument {
-  let parsed: unknown;
-  const json = /^\s*[{[]/.test(text);
-  try {
-    parsed = json ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    const detail = (error as Error).message.split("\n")[0];
-    throw new UpstreamError(`${source}: not valid ${json ? "JSON" : "YAML"} (${detail})`);
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new UpstreamError(`${source}: not an OpenAPI document (not an object)`);
-  }
-  const doc = parsed as OpenApiDocument;
-  if (typeof doc.openapi !== "string" || !/^3\.\d+/.test(doc.openapi)) {
-    const found = doc.swagger
-      ? `swagger ${typeof doc.swagger === "string" ? doc.swagger : JSON.stringify(doc.swagger)}`
-      : `openapi: ${JSON.stringify(doc.openapi ?? null)}`;
-    throw new UpstreamError(`${source}: not an OpenAPI 3.x document (${found})`);
-  }
-  if (!isObject(doc.paths)) throw new UpstreamError(`${source}: OpenAPI document has no paths`);
-  return doc;
-}
-
-function isObject(value: unknown): value is { [key: string]: Json } {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
+// Extraction, shared by `vendor` and `drift`: upstream document → the client's subset. A fix here
+// fixes both, which is the point of keeping it in one module.
+import { bundle, createConfig, type NormalizedProblem } from "@redocly/openapi-core";
+import { API_VERSIONS, operationsOf, type ApiVersion } from "../../../src/operations.ts";
+import { UpstreamError } from "./error.ts";
+import { isObject, setOwn, type Json } from "./json.ts";
+import type { OpenApiDocument } from "./parse.ts";
+import { DEFAULT_LIMITS, type ReadLimits } from "./read.ts";
+import { brokenRefsFrom, keepReferencedComponents, unresolvedIn, type BrokenRef } from "./refs.ts";
+import { ScopedResolver } from "./resolver.ts";
 
 /** The server's base path (`/v1alpha` in `https://api.stability.ai/v1alpha`), variables substituted. */
 export function serverBase(doc: OpenApiDocument): { origin: string; basePath: string } {
@@ -147,7 +28,8 @@ export function serverBase(doc: OpenApiDocument): { origin: string; basePath: st
 const isCodeSamples = (key: string) => key === "x-codeSamples" || key === "x-code-samples";
 const isExtension = (key: string) => key.startsWith("x-");
 
-// A dereferenced circular schema is a cyclic object graph: copy each node once, keeping the cycles.
+// A dereferenced circular schema is a cyclic object graph, and YAML aliases share nodes: copy each
+// node once, keeping the cycles and the sharing (never expanding an alias graph).
 const dropKeys = (
   value: Json,
   drop: (key: string) => boolean,
@@ -165,27 +47,10 @@ const dropKeys = (
   const out: { [key: string]: Json } = {};
   copies.set(value, out);
   for (const [key, child] of Object.entries(value)) {
-    if (!drop(key)) out[key] = dropKeys(child, drop, copies);
+    if (!drop(key)) setOwn(out, key, dropKeys(child, drop, copies));
   }
   return out;
 };
-
-/**
- * Reads external documents with the same keys dropped as the root, so a `$ref` inside a dropped
- * key (Stability's code samples point at ../examples/… files) is never followed.
- */
-class PruningResolver extends BaseResolver {
-  constructor(private readonly drop: (key: string) => boolean) {
-    super();
-  }
-  override parseDocument(source: Source, isRoot?: boolean): Document {
-    const document = super.parseDocument(source, isRoot);
-    const parsed = document.parsed as Json;
-    return typeof parsed === "object"
-      ? { ...document, parsed: dropKeys(parsed, this.drop) }
-      : document;
-  }
-}
 
 // OpenAPI 3.0 §4.7.12.1: header parameters with these names SHALL be ignored (the security scheme
 // and the media types say them). Keeping them would make raw callers pass Authorization by hand.
@@ -210,6 +75,18 @@ export interface ExtractOptions {
    * the code samples (vendoring keeps the others).
    */
   dropExtensions?: boolean;
+  /** Bounds on every `$ref` read (timeout per read; bytes for all of them together). */
+  limits?: Partial<ReadLimits>;
+}
+
+/** The client's subset of an upstream, and what the document lacks or gets wrong around it. */
+export interface Extracted {
+  subset: OpenApiDocument;
+  /** The client's operations the document lacks (only with `allowMissing`). */
+  missing: string[];
+  elsewhere?: ElsewhereHint;
+  /** References outside the client's closure that could not be resolved (or were refused). */
+  brokenRefs: BrokenRef[];
 }
 
 /**
@@ -225,8 +102,9 @@ export async function extractClientSubset(
     dereference = false,
     allowMissing = false,
     dropExtensions = false,
+    limits,
   }: ExtractOptions,
-): Promise<{ subset: OpenApiDocument; missing: string[]; elsewhere?: ElsewhereHint }> {
+): Promise<Extracted> {
   const { origin, basePath } = serverBase(doc);
   const operations = operationsOf(version);
   const picked: { [key: string]: Json } = {};
@@ -255,7 +133,10 @@ export async function extractClientSubset(
   // not stop vendoring or drift.
   const drop = dropExtensions ? isExtension : isCodeSamples;
   const pruned = dropKeys({ ...doc, paths: picked }, drop) as OpenApiDocument;
-  const bundled = await bundleDocument(pruned, location, dereference, drop);
+  const resolver = new ScopedResolver(location, { ...DEFAULT_LIMITS, ...limits }, (parsed) =>
+    dropKeys(parsed, drop),
+  );
+  const { bundled, problems } = await bundleDocument(pruned, resolver, dereference);
   missing.push(...keepClientMethods(bundled, operations));
   const elsewhere = missing.length > 0 ? findElsewhere(doc, version) : undefined;
   if (missing.length > 0 && !allowMissing) {
@@ -266,6 +147,8 @@ export async function extractClientSubset(
   }
   dropIgnoredHeaders(bundled);
   if (!dereference) keepReferencedComponents(bundled);
+  const brokenRefs = brokenRefsFrom(problems, resolver.parsed, location);
+  refuseBrokenClosure(bundled, brokenRefs, location);
 
   const bundledOperations = Object.values(
     bundled.paths as { [key: string]: { [key: string]: Json } },
@@ -326,33 +209,41 @@ export async function extractClientSubset(
     subset: dropKeys(subset, drop) as OpenApiDocument,
     missing,
     ...(elsewhere ? { elsewhere } : {}),
+    brokenRefs,
   };
 }
 
 async function bundleDocument(
   doc: OpenApiDocument,
-  location: string,
+  resolver: ScopedResolver,
   dereference: boolean,
-  drop: (key: string) => boolean,
-): Promise<OpenApiDocument> {
+): Promise<{ bundled: OpenApiDocument; problems: NormalizedProblem[] }> {
   try {
-    const config = await createConfig({});
     const result = await bundle({
-      doc: makeDocumentFromString(JSON.stringify(doc), location),
-      config,
-      externalRefResolver: new PruningResolver(drop),
+      doc: resolver.rootDocument(doc),
+      config: await createConfig({}),
+      externalRefResolver: resolver,
       dereference,
       removeUnusedComponents: !dereference,
     });
-    const unresolved = result.problems.find((p) => p.severity === "error");
-    if (unresolved) throw new UpstreamError(`${location}: ${unresolved.message.split("\n")[0]}`);
-    return result.bundle.parsed as OpenApiDocument;
+    return { bundled: result.bundle.parsed as OpenApiDocument, problems: result.problems };
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
     throw new UpstreamError(
-      `${location}: cannot resolve references (${(error as Error).message.split("\n")[0]})`,
+      `${resolver.root}: cannot resolve references (${(error as Error).message.split("\n")[0]})`,
     );
   }
+}
+
+/** The closure must resolve: the first reference in it that does not is the refusal. */
+function refuseBrokenClosure(bundled: OpenApiDocument, broken: BrokenRef[], location: string) {
+  const [first] = unresolvedIn(bundled);
+  if (first === undefined) return;
+  const known = broken.find((b) => b.ref === first.ref);
+  const at = known?.at ?? first.at;
+  throw new UpstreamError(
+    `${location}: $ref ${first.ref} at ${at} cannot be resolved (${known?.reason ?? "not found"})`,
+  );
 }
 
 /**
@@ -379,38 +270,6 @@ function keepClientMethods(
     }
   }
   return missing;
-}
-
-/**
- * Keeps only the components the paths reach through local `$ref`s, transitively. Redocly's
- * removeUnusedComponents keeps some unreachable schemas (Stability's v1 request bodies), and the
- * ignored headers dropped after bundling leave their parameter components behind.
- */
-function keepReferencedComponents(doc: OpenApiDocument): void {
-  if (!isObject(doc.components)) return;
-  const components = doc.components;
-  const reached = new Set<string>();
-  const visit = (node: Json): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (!isObject(node)) return;
-    const ref = node.$ref;
-    if (typeof ref === "string" && ref.startsWith("#/components/") && !reached.has(ref)) {
-      reached.add(ref);
-      const [kind = "", name = ""] = ref.slice("#/components/".length).split("/");
-      const group = components[kind];
-      if (isObject(group)) visit(group[name.replaceAll("~1", "/").replaceAll("~0", "~")] ?? null);
-    }
-    Object.values(node).forEach(visit);
-  };
-  visit(doc.paths as Json);
-  for (const [kind, group] of Object.entries(components)) {
-    // Security schemes are chosen by the operations' requirements, below.
-    if (kind === "securitySchemes" || !isObject(group)) continue;
-    for (const name of Object.keys(group)) {
-      const ref = `#/components/${kind}/${name.replaceAll("~", "~0").replaceAll("/", "~1")}`;
-      if (!reached.has(ref)) delete group[name];
-    }
-  }
 }
 
 /**
@@ -481,12 +340,4 @@ export function findElsewhere(
 export function describeElsewhere(hint: ElsewhereHint, version: ApiVersion): string {
   const paths = hint.paths.map((p) => `\`${p}\``).join(" and ");
   return `this upstream describes ${paths}; the client targets \`/${version}\` here (use --api-version ${hint.version} for that version)`;
-}
-
-/** The full path the client calls for an operation name, for messages. */
-export const clientPath = operationPath;
-
-/** Resolves a CLI `--upstream` value: URLs as they are, files relative to the working directory. */
-export function locationOf(source: string): string {
-  return isUrl(source) ? source : path.resolve(source);
 }

@@ -1,0 +1,32 @@
+// The pipeline table: per API version, where its upstream is read from and where vendor and
+// generate write. vendor, generate, drift, the demo and the contract tests read it.
+import { API_VERSIONS, type ApiVersion } from "../../src/operations.ts";
+import { UpstreamError } from "./upstream/error.ts";
+
+/** The version `--upstream` means when no `--api-version` is given (the seed's version). */
+export const DEFAULT_API_VERSION: ApiVersion = "v1alpha";
+
+/** Per API version: its default upstream, its vendored subset and its generated files (from the repo root). */
+export const PIPELINE: Record<
+  ApiVersion,
+  { upstream: string; vendored: string; types: string; validators: string; examples: string }
+> = Object.fromEntries(
+  API_VERSIONS.map((version) => [
+    version,
+    {
+      // Stability's own repository; needs a network.
+      upstream: `https://raw.githubusercontent.com/Stability-AI/rest-api-support/main/generated/spec/${version}.json`,
+      vendored: `openapi/${version}.openapi.json`,
+      types: `src/generated/${version}.ts`,
+      validators: `src/generated/${version}.validators.ts`,
+      examples: `src/generated/${version}.examples.ts`,
+    },
+  ]),
+) as never;
+
+/** Reads `--api-version`: one version, or every version when absent. */
+export function versionsFrom(flag: string | undefined): readonly ApiVersion[] {
+  if (flag === undefined) return API_VERSIONS;
+  if ((API_VERSIONS as readonly string[]).includes(flag)) return [flag as ApiVersion];
+  throw new UpstreamError(`--api-version must be one of ${API_VERSIONS.join(", ")}, got ${flag}`);
+}
