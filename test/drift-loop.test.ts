@@ -94,35 +94,15 @@ const CASES: Record<string, Case> = {
     edits: ["requiredHeader"],
     has: ["ERR new-required-request-parameter"],
   },
-  "the Organization header made required": {
-    version: "v1",
-    edits: ["organizationRequired"],
-    has: ["ERR request-parameter-became-required"],
-  },
   "credits a string in v1alpha": {
     version: "v1alpha",
     edits: ["creditsString"],
     has: ["ERR compile-failed"],
   },
-  "credits nullable in v1": {
-    version: "v1",
-    edits: ["creditsNullable"],
-    has: ["ERR compile-failed"],
-  },
-  "a new optional header": {
-    version: "v1alpha",
-    edits: ["optionalHeader"],
-    has: ["INFO new-optional-request-parameter"],
-  },
   "the account's profile_picture removed in v1": {
     version: "v1",
     edits: ["profilePictureRemoved"],
     has: ["WARN response-optional-property-removed"],
-  },
-  "the balance schema renamed": {
-    version: "v1alpha",
-    edits: ["balanceBodyRenamed"],
-    has: ["WARN exported-type-key-removed"],
   },
   "a reworded description": {
     version: "v1",

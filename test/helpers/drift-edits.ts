@@ -137,30 +137,11 @@ export const EDITS = {
       schema: { type: "string" },
     });
   },
-  organizationRequired: (doc) => {
-    organization(doc).required = true;
-  },
   creditsString: (doc) => {
     properties(doc, "/user/balance").credits = { type: "string" };
   },
-  creditsNullable: (doc) => {
-    obj(properties(doc, "/user/balance").credits, "credits").nullable = true;
-  },
-  optionalHeader: (doc) => {
-    (get(doc, "/user/balance").parameters as unknown[]).push({
-      in: "header",
-      name: "Stability-Client-Version",
-      schema: { type: "string" },
-    });
-  },
   profilePictureRemoved: (doc) => {
     delete properties(doc, "/user/account").profile_picture;
-  },
-  balanceBodyRenamed: (doc) => {
-    const schemas = components(doc, "schemas");
-    schemas.CreditBalance = schemas.BalanceResponseBody;
-    delete schemas.BalanceResponseBody;
-    json200(doc, "/user/balance").schema = { $ref: "#/components/schemas/CreditBalance" };
   },
   rewordedDescription: (doc) => {
     get(doc, "/user/balance").description = "Reworded: the credits left";
