@@ -8,6 +8,7 @@ const PROCESSES = [
   "test/contract.test.ts",
   "test/demo.test.ts",
   "test/drift*.test.ts",
+  "test/exact-optional.test.ts",
   "test/generate.test.ts",
   "test/maintainer-loop.test.ts",
   "test/package.test.ts",

@@ -15,6 +15,8 @@ const steps = (version: ApiVersion) => {
   ];
 };
 
+/** The mocks accept any key; this one is shown in each command. */
+const KEY = "demo-key";
 const mocks: PrismMock[] = [];
 const shutdown = async (code: number) => {
   if (code > 128) console.error("demo: interrupted");
@@ -41,10 +43,12 @@ try {
   for (const [i, version] of API_VERSIONS.entries()) {
     const { url } = mocks[i]!;
     console.log(`\ndemo: ${version}: mock of ${specs[i]} listening on ${url}`);
-    for (const args of steps(version)) {
-      console.log(`\n$ stability-user ${args.join(" ")}`);
-      const run = spawnSync(process.execPath, [cliFile, ...args, "--base-url", url], {
-        env: { ...process.env, STABILITY_API_KEY: "demo-key" },
+    for (const step of steps(version)) {
+      // The command as run, mock and key included: pasted into a shell, it calls the same mock.
+      const args = [...step, "--base-url", url];
+      console.log(`\n$ STABILITY_API_KEY=${KEY} stability-user ${args.join(" ")}`);
+      const run = spawnSync(process.execPath, [cliFile, ...args], {
+        env: { ...process.env, STABILITY_API_KEY: KEY },
         stdio: "inherit",
       });
       if (run.status !== 0) {

@@ -102,7 +102,7 @@ export async function call<T>(
   route: Route,
   options: CallInput = {},
 ): Promise<HttpInfo<T>> {
-  checkCallOptions(options);
+  checkCallOptions(options, Object.keys(OPERATIONS[route.name].params), route.name);
   const { settings } = transport;
   const prepared = prepare(transport, route, options);
   // Sent in the same tick when nothing needs loading, as a bare fetch would be.
@@ -125,8 +125,10 @@ export async function call<T>(
       retryable = isRetryable(failure);
       if (retryable && n < maxRetries) delay = retryDelay(n, failure.retryAfterMs);
     }
-    // Retries and giving up log from `error` up; every attempt logs at `debug`.
-    if (settings.logLevel >= (retryable ? levels.error : levels.debug))
+    // Giving up logs from `error` up, a retry from `info` (a call that succeeds is quiet at the
+    // default level), every attempt at `debug`.
+    const at = !retryable ? levels.debug : delay === undefined ? levels.error : levels.info;
+    if (settings.logLevel >= at)
       await log(transport, {
         ...target,
         n,

@@ -9,7 +9,7 @@ import type { ApiVersion, OperationName } from "./operations.js";
 import type { RequestOptions, StabilityClientOptions } from "./options.js";
 import { lazyClient } from "./raw.js";
 import { createTransport, type HttpInfo } from "./request.js";
-import { resolveOptions } from "./resolve.js";
+import { checkClientOptions, resolveOptions } from "./resolve.js";
 import type { Body, ParamOptions, RawPathsOf } from "./spec.js";
 
 export type { HttpInfo } from "./request.js";
@@ -97,8 +97,8 @@ export type StabilityClient<V extends ApiVersion = ApiVersion> = ClientBase<V> &
 export function createStabilityClient<V extends ApiVersion = "v1alpha">(
   options?: StabilityClientOptions<V>,
 ): StabilityClient<V> {
+  const settings = resolveOptions(options);
   const given = { ...options };
-  const settings = resolveOptions(given);
   const { apiKey, baseUrl, fetch } = settings;
   const transport = createTransport(settings);
   const headers = {
@@ -107,6 +107,7 @@ export function createStabilityClient<V extends ApiVersion = "v1alpha">(
   };
 
   function withOptions<W extends ApiVersion>(overrides: Omit<StabilityClientOptions<W>, "apiKey">) {
+    checkClientOptions(overrides, "withOptions");
     if ((overrides as StabilityClientOptions).apiKey !== undefined)
       throw new StabilityInputError(
         "apiKey",

@@ -1,5 +1,5 @@
-// Loaded by the client only when there is something to log (a retry, giving up, or any attempt at
-// `debug`), so a quiet client carries none of this in its default import.
+// Loaded by the client only when there is something to log (giving up, a retry at `info`, or any
+// attempt at `debug`), so a quiet client carries none of this in its default import.
 // It imports only types, so bundlers keep it apart from the entry.
 import type { StabilityError } from "./errors.js";
 import type { ResolvedOptions } from "./resolve.js";
@@ -45,7 +45,8 @@ export function report({ logger, logLevel }: ResolvedOptions, r: AttemptReport):
   );
   if (!failure || !r.retryable) return;
   if (delay !== undefined) {
-    log("warn", `${failure.message}; retry ${n + 1} of ${maxRetries} in ${Math.round(delay)} ms`);
+    // At `info`, so a call that succeeds after retries prints nothing at the default `warn`.
+    log("info", `${failure.message}; retry ${n + 1} of ${maxRetries} in ${Math.round(delay)} ms`);
   } else if (n < maxRetries) {
     // Retries left but no delay: the server asked for more than MAX_RETRY_AFTER_MS (60 s).
     log("error", `not retrying, the server asked to wait over 60000 ms: ${failure.message}`);

@@ -33,11 +33,84 @@ export interface ResolvedOptions {
   logger: Logger;
 }
 
-/** Reads the environment without assuming one exists (browsers and workers have no `process`). */
+/**
+ * Reads the environment without assuming one exists (browsers and workers have no `process`). A
+ * read the runtime refuses (Deno without --allow-env throws NotCapable) counts as unset.
+ */
 export function readEnv(name: string): string | undefined {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[
-    name
-  ];
+  try {
+    return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+      ?.env?.[name];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Each client option and the type its value must have (`typeof`, with arrays and null apart). */
+const CLIENT_OPTIONS: Record<string, string | undefined> = {
+  apiVersion: "string",
+  apiKey: "string",
+  apiKeyPrefix: "string",
+  baseUrl: "string",
+  headers: "object",
+  fetch: "function",
+  fetchOptions: "object",
+  maxRetries: "number",
+  timeoutMs: "number",
+  maxResponseBytes: "number",
+  validateResponses: "boolean",
+  allowInsecureHttp: "boolean",
+  logLevel: "string",
+  logger: "object",
+  dangerouslyAllowBrowser: "boolean",
+} satisfies Record<keyof StabilityClientOptions, string>;
+const CLIENT_KEYS = Object.keys(CLIENT_OPTIONS);
+/** Every call takes these; `signal` is an object, the others are typed as on the client. */
+const CALL_KEYS = [
+  "signal",
+  "maxRetries",
+  "timeoutMs",
+  "headers",
+] satisfies (keyof RequestOptions)[];
+
+/** What a value is, as messages name it: `typeof`, except `null`. */
+const kind = (value: unknown) => (value === null ? "null" : typeof value);
+/** How keys are compared for "did you mean": without case or underscores. */
+const loose = (key: string) => key.toLowerCase().replace(/_/g, "");
+
+/**
+ * Refuses `options` when it is not an object, has a key not in `known` (naming a known key that
+ * matches it without case, or contains it: `baseURL` → baseUrl, `timeout` → timeoutMs) or a value
+ * of another type. `undefined` counts as not given. Only types are named, never a value.
+ */
+function checkShape(options: unknown, known: readonly string[], what: string): void {
+  if (options === undefined) return;
+  if (kind(options) !== "object")
+    throw new StabilityInputError("options", `must be an options object, got ${kind(options)}`);
+  for (const key in options) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    if (!known.includes(key)) {
+      const near = known.find(
+        (k) => (k = loose(k)) === loose(key) || (key.length > 3 && k.includes(loose(key))),
+      );
+      throw new StabilityInputError(key, `is not an option of ${what}`, {
+        hint: near && `did you mean ${near}?`,
+      });
+    }
+    // An operation's own parameters (`organization`) are strings.
+    const type = key === "signal" ? "object" : (CLIENT_OPTIONS[key] ?? "string");
+    if (kind(value) !== type)
+      throw new StabilityInputError(
+        key,
+        `must be ${type[0] === "o" ? "an" : "a"} ${type}, got ${kind(value)}`,
+      );
+  }
+}
+
+/** Refuses client options (of createStabilityClient or withOptions) that are not understood. */
+export function checkClientOptions(options: unknown, what: string): void {
+  checkShape(options, CLIENT_KEYS, what);
 }
 
 /** The rules numeric options follow, with the words that explain a failure. */
@@ -54,17 +127,31 @@ export function checkNumber(field: keyof typeof CHECKS, value: number | undefine
     throw new StabilityInputError(field, `${rule}, got ${String(value)}`);
 }
 
-/** Checks the per-call overrides of `maxRetries` and `timeoutMs`. */
-export function checkCallOptions({ maxRetries, timeoutMs }: RequestOptions): void {
+/**
+ * Checks a call's options before anything is sent: an object whose keys are the per-call options
+ * or `params`, the operation's own parameters (`["organization"]` for balance), each of its type.
+ */
+export function checkCallOptions(
+  options: unknown,
+  params: readonly string[],
+  operation: string,
+): asserts options is RequestOptions | undefined {
+  checkShape(options, [...CALL_KEYS, ...params], `${operation}()`);
+  const { maxRetries, timeoutMs } = (options ?? {}) as RequestOptions;
   checkNumber("maxRetries", maxRetries);
   checkNumber("timeoutMs", timeoutMs);
 }
 
-/** The http(s) base URL, without a trailing slash; the value is never echoed (it may hold a password). */
+/**
+ * The http(s) base URL, without a trailing slash and without the API version's own prefix (the
+ * spec's `servers` write `https://api.stability.ai/v1`); a base ending in another version's prefix
+ * is refused. The value is never echoed (it may hold a password), only its path.
+ */
 function checkBaseUrl(
   baseUrl: string,
   field: string,
   allowInsecureHttp: boolean | undefined,
+  apiVersion: ApiVersion,
 ): string {
   let url: URL | undefined;
   try {
@@ -84,7 +171,16 @@ function checkBaseUrl(
       `is plain http:// to ${url.host}, which would send the key in clear text`,
       { hint: "allowInsecureHttp: true allows it" },
     );
-  return url.href.replace(/\/+$/, "");
+  const base = url.href.replace(/\/+$/, "");
+  const last = base.slice(base.lastIndexOf("/") + 1);
+  if (last === apiVersion) return base.slice(0, -last.length - 1);
+  if ((API_VERSIONS as readonly string[]).includes(last))
+    throw new StabilityInputError(
+      field,
+      `ends in /${last}, so ${apiVersion} calls would go to ${url.pathname.replace(/\/+$/, "")}/${apiVersion}/user/…`,
+      { hint: `drop /${last}, or pass apiVersion: "${last}"` },
+    );
+  return base;
 }
 
 /**
@@ -116,6 +212,7 @@ const reportedLevels = new Set<unknown>();
 
 /** Normalises the public options once, at the boundary: defaults, environment, and every check. */
 export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOptions {
+  checkClientOptions(options, "createStabilityClient");
   const {
     apiVersion = DEFAULTS.apiVersion,
     maxRetries = DEFAULTS.maxRetries,
@@ -129,7 +226,7 @@ export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOp
       "apiVersion",
       `must be one of ${API_VERSIONS.join(", ")}, got ${JSON.stringify(apiVersion)}`,
     );
-  // A page's users can read anything it sends, the key included (Deno has a window, but no document).
+  // A page's users can read anything it sends, the key included (a worker has neither global).
   if (
     typeof window !== "undefined" &&
     typeof document !== "undefined" &&
@@ -162,12 +259,14 @@ export function resolveOptions(options: StabilityClientOptions = {}): ResolvedOp
   checkNumber("maxRetries", maxRetries);
   checkNumber("timeoutMs", timeoutMs);
   checkNumber("maxResponseBytes", maxResponseBytes);
-  // An empty STABILITY_BASE_URL counts as unset; a bad one is reported under its own name.
-  const fromEnv = readEnv("STABILITY_BASE_URL")?.trim() || undefined;
+  // Read only when baseUrl is not given. An empty STABILITY_BASE_URL counts as unset; a bad one is
+  // reported under its own name.
+  const baseUrl = options.baseUrl ?? (readEnv("STABILITY_BASE_URL")?.trim() || undefined);
   const base = checkBaseUrl(
-    options.baseUrl ?? fromEnv ?? DEFAULTS.baseUrl,
-    options.baseUrl === undefined && fromEnv ? "STABILITY_BASE_URL" : "baseUrl",
+    baseUrl ?? DEFAULTS.baseUrl,
+    options.baseUrl === undefined && baseUrl ? "STABILITY_BASE_URL" : "baseUrl",
     options.allowInsecureHttp,
+    apiVersion,
   );
   if (typeof fetch !== "function")
     throw new StabilityInputError("fetch", "is not available in this runtime", {

@@ -1,10 +1,18 @@
-// The CLI as operators run it: a child process against a real server on 127.0.0.1, judged by
-// exit code, stdout, stderr and what reached the wire. Each test starts its own server, so the
-// tests run concurrently (every child pays ~0.45 s of CPU for tsx start-up).
+// The CLI as operators run it: the built dist/cli.js in a child process against a real server on
+// 127.0.0.1, judged by exit code, stdout, stderr and what reached the wire. Each test starts its
+// own server, so the tests run concurrently.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
-import { closedPort, json, runTs, startServer, text, type Run } from "./helpers/server.ts";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildDist, type BuiltDist } from "./helpers/dist.ts";
+import { closedPort, json, startServer, text, type Run } from "./helpers/server.ts";
+
+let dist: BuiltDist;
+beforeAll(async () => {
+  dist = await buildDist();
+});
+afterAll(() => dist.remove());
 
 const KEY = "sk-cli-test-9f8e7d6c5b4a39281706";
 const ACCOUNT = {
@@ -33,7 +41,7 @@ const PACKAGE_VERSION = (
 
 /** Runs `stability-user ...args`; whatever it prints, the key must not be in it. */
 async function cli(args: string[], env: Record<string, string> = { STABILITY_API_KEY: KEY }) {
-  const run = await runTs("src/cli.ts", args, env);
+  const run = await dist.cli(args, env);
   expect(run.stdout).not.toContain(KEY);
   expect(run.stderr).not.toContain(KEY);
   return run;
@@ -124,7 +132,9 @@ describe.concurrent("stability-user", { timeout: 60_000 }, () => {
       expect(run.stdout).toMatch(/^Usage: stability-user/);
       for (const word of ["account", "balance", "--min-credits", "--json", "STABILITY_API_KEY"])
         expect(run.stdout).toContain(word);
-      expect(run.stdout).toMatch(/Exit codes: 0 .*1 .*2 .*3 /);
+      expect(run.stdout).toMatch(
+        /Exit codes: 0 ok, 1 failed, 2 usage, 3 low, 4 refused, 5 temporary/,
+      );
     });
 
     it("prints package.json's version with --version", async () => {
@@ -173,15 +183,22 @@ describe.concurrent("stability-user", { timeout: 60_000 }, () => {
     });
   });
 
-  describe("failures (exit 1)", () => {
-    it("reports an API error as one stderr line with the status and the API's message", async () => {
+  describe("failures (1 bad answer, 4 refused, 5 temporary)", () => {
+    it("reports a refused key as one stderr line with the status and the API's message, exit 4", async () => {
       const server = await startServer(json(401, API_ERROR));
       const human = await cli(["balance", "--base-url", server.url]);
       const asJson = await cli(["account", "--json", "--base-url", server.url]);
       await server.close();
+      expect(human.stdout).toBe("");
+      expect(JSON.parse(asJson.stdout)).toEqual({
+        error: {
+          type: "AuthenticationError",
+          status: 401,
+          message: "GET /v1alpha/user/account: 401 unauthorized: missing or invalid API key",
+        },
+      });
       for (const run of [human, asJson]) {
-        expect(run.code).toBe(1);
-        expect(run.stdout).toBe("");
+        expect(run.code).toBe(4);
         expect(lines(run.stderr)).toEqual([
           expect.stringMatching(/401.*missing or invalid API key/),
         ]);
@@ -198,20 +215,24 @@ describe.concurrent("stability-user", { timeout: 60_000 }, () => {
       noStack(run);
     });
 
-    it("reports a refused connection as one line, without a stack", async () => {
+    it("reports a refused connection as one temporary line, without a stack, exit 5", async () => {
       const url = `http://127.0.0.1:${await closedPort()}`;
       const run = await cli(["balance", "--max-retries", "0", "--base-url", url]);
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(5);
       expect(run.stdout).toBe("");
-      expect(lines(run.stderr)).toEqual([expect.stringMatching(/connection.*ECONNREFUSED/)]);
+      expect(lines(run.stderr)).toEqual([
+        expect.stringMatching(/connection.*ECONNREFUSED.*; gave up after 1 attempt$/),
+      ]);
       noStack(run);
     });
 
-    it("ends with the connection error after the default retries, still without a stack", async () => {
+    it("ends with the connection error and the number of attempts after the default retries", async () => {
       const url = `http://127.0.0.1:${await closedPort()}`;
       const run = await cli(["balance", "--base-url", url]);
-      expect(run.code).toBe(1);
-      expect(lines(run.stderr).at(-1)).toMatch(/^stability-user: .*ECONNREFUSED/);
+      expect(run.code).toBe(5);
+      expect(lines(run.stderr)).toEqual([
+        expect.stringMatching(/^stability-user: .*ECONNREFUSED.*; gave up after 3 attempts$/),
+      ]);
       noStack(run);
     });
   });
@@ -232,11 +253,9 @@ describe.concurrent("stability-user", { timeout: 60_000 }, () => {
         ),
       );
       for (const [i, run] of runs.entries()) {
-        expect({ body: bodies[i], code: run.code, stdout: run.stdout }).toEqual({
-          body: bodies[i],
-          code: 1,
-          stdout: "",
-        });
+        expect({ body: bodies[i], code: run.code }).toEqual({ body: bodies[i], code: 1 });
+        if (i % 2) expect(JSON.parse(run.stdout)).toMatchObject({ error: { status: 200 } });
+        else expect(run.stdout).toBe("");
         expect(lines(run.stderr)).toEqual([expect.stringMatching(/^stability-user: .*200 /)]);
         noStack(run);
       }
@@ -248,9 +267,12 @@ describe.concurrent("stability-user", { timeout: 60_000 }, () => {
         against(JSON.stringify(withoutOrganizations), ["account"]),
         against("null", ["account", "--json"]),
       ]);
+      expect(runs[0].stdout).toBe("");
+      expect(JSON.parse(runs[1].stdout)).toMatchObject({
+        error: { type: "StabilityValidationError", status: 200 },
+      });
       for (const run of runs) {
         expect(run.code).toBe(1);
-        expect(run.stdout).toBe("");
         expect(lines(run.stderr)).toEqual([expect.stringMatching(/off-schema/)]);
         noStack(run);
       }
@@ -267,7 +289,7 @@ describe.concurrent("stability-user", { timeout: 60_000 }, () => {
         against(JSON.stringify({ ...API_ERROR, message: forged }), ["balance"], 401),
         against(JSON.stringify(account), ["account"]),
       ]);
-      expect(error.code).toBe(1);
+      expect(error.code).toBe(4);
       expect(lines(error.stderr)).toHaveLength(1);
       expect(error.stderr).not.toMatch(UNSAFE);
       expect(error.stderr).not.toMatch(/\n./);
@@ -296,10 +318,8 @@ describe.concurrent("stability-user", { timeout: 60_000 }, () => {
 
     it("ends quietly when stdout is closed early (EPIPE)", async () => {
       const server = await startServer(json(200, ACCOUNT));
-      const root = new URL("..", import.meta.url);
-      const command = `set -o pipefail; "${process.execPath}" --import tsx src/cli.ts account --base-url ${server.url} | true`;
+      const command = `set -o pipefail; "${process.execPath}" "${path.join(dist.dir, "cli.js")}" account --base-url ${server.url} | true`;
       const child = spawn("bash", ["-c", command], {
-        cwd: root,
         env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", STABILITY_API_KEY: KEY },
         stdio: ["ignore", "ignore", "pipe"],
       });
@@ -341,7 +361,7 @@ describe.concurrent("stability-user", { timeout: 60_000 }, () => {
       {
         name: "--organization on account",
         args: ["account", "--organization", "org-1"],
-        says: /--organization.*balance only/,
+        says: /--organization applies to balance and check only/,
       },
       {
         name: "--min-credits that is not a number",
@@ -351,7 +371,7 @@ describe.concurrent("stability-user", { timeout: 60_000 }, () => {
       {
         name: "--min-credits on account",
         args: ["account", "--min-credits", "5"],
-        says: /--min-credits.*balance only/,
+        says: /--min-credits applies to balance only/,
       },
       { name: "no STABILITY_API_KEY", args: ["balance"], env: {}, says: /STABILITY_API_KEY/ },
       {
@@ -399,7 +419,17 @@ describe.concurrent("stability-user", { timeout: 60_000 }, () => {
       ];
       const runs = await Promise.all(
         cases.map(([args, env]) =>
-          cli(["balance", "--base-url", server.url, ...args], { STABILITY_API_KEY: KEY, ...env }),
+          cli(
+            [
+              "balance",
+              ...(args.includes("--base-url") ? [] : ["--base-url", server.url]),
+              ...args,
+            ],
+            {
+              STABILITY_API_KEY: KEY,
+              ...env,
+            },
+          ),
         ),
       );
       await server.close();

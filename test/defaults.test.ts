@@ -2,8 +2,15 @@
 // prints it, and the README's defaults table must say the same.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { API_VERSIONS, DEFAULTS, createStabilityClient } from "../src/index.ts";
-import { recordingFetch } from "./helpers/server.ts";
+import {
+  API_VERSIONS,
+  DEFAULTS,
+  StabilityValidationError,
+  createStabilityClient,
+} from "../src/index.ts";
+import { failure, json, recordingFetch, serverPerTest } from "./helpers/server.ts";
+
+const serve = serverPerTest();
 
 const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
@@ -49,5 +56,62 @@ describe("DEFAULTS", () => {
     expect(request?.headers.get("authorization")).toBe(
       [DEFAULTS.apiKeyPrefix[DEFAULTS.apiVersion], "sk-defaults"].filter(Boolean).join(" "),
     );
+  });
+});
+
+describe("undefined means not given", () => {
+  it("for every option with a default, on the client, in withOptions and per call", async () => {
+    const { fetch, requests } = recordingFetch();
+    const none = Object.fromEntries(Object.keys(DEFAULTS).map((name) => [name, undefined]));
+    const client = createStabilityClient({
+      ...none,
+      apiKey: "sk-defaults",
+      fetch,
+      logger: undefined,
+    });
+    await client.withOptions(none).balance({
+      organization: undefined,
+      signal: undefined,
+      maxRetries: undefined,
+      timeoutMs: undefined,
+      headers: undefined,
+    });
+    expect(requests.map((r) => r.url)).toEqual([
+      `${DEFAULTS.baseUrl}/${DEFAULTS.apiVersion}/user/balance`,
+    ]);
+    expect(requests[0]?.headers.get("organization")).toBeNull();
+  });
+});
+
+// A success means the answer was checked: a body off the schema is an error, not a wrong number.
+describe("by default a 2xx body is checked against the version's schema", () => {
+  it.each([
+    ["an empty object", {}, "/credits: required property missing"],
+    ["credits as a string", { credits: "lots" }, "/credits: expected number"],
+  ])("a balance that is %s is a StabilityValidationError", async (_case, body, where) => {
+    const server = await serve(json(200, body));
+    const client = createStabilityClient({ apiKey: "sk-defaults", baseUrl: server.url });
+    const error = await failure(client.balance());
+    expect(error).toBeInstanceOf(StabilityValidationError);
+    expect(error.message).toContain(`off-schema at ${where}`);
+    // Not retried: the same server would send the same body.
+    expect(server.received).toHaveLength(1);
+  });
+
+  it.each(API_VERSIONS)("on %s, an account without its organizations is refused", async (v) => {
+    const server = await serve(json(200, { id: "u-1", email: "a@example.com" }));
+    const client = createStabilityClient({ apiKey: "k", apiVersion: v, baseUrl: server.url });
+    expect(await failure(client.account())).toBeInstanceOf(StabilityValidationError);
+    expect(server.received.map((r) => r.path)).toEqual([`/${v}/user/account`]);
+  });
+
+  it("validateResponses: false returns the body unchecked", async () => {
+    const server = await serve(json(200, { credits: "lots" }));
+    const client = createStabilityClient({
+      apiKey: "sk-defaults",
+      baseUrl: server.url,
+      validateResponses: false,
+    });
+    expect(await client.balance()).toEqual({ credits: "lots" });
   });
 });

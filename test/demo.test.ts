@@ -38,16 +38,27 @@ describe("npm run demo", { timeout: 120_000 }, () => {
     // Each version's section: its mock, then its commands and what they printed.
     const [, v1alpha = "", v1 = ""] = run.stdout.split(/^demo: (?=v1alpha: |v1: )/m);
     expect(v1alpha).toMatch(/^v1alpha: mock of openapi\/v1alpha\.openapi\.json listening on /);
-    expect(v1alpha).toContain("$ stability-user account\n");
+    // Each command is printed as it is run: the key and the mock's URL included.
+    const mock = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(v1alpha)?.[1] ?? "";
+    expect(v1alpha).toContain(
+      `$ STABILITY_API_KEY=demo-key stability-user account --base-url ${mock}\n`,
+    );
     expect(v1alpha).toMatch(/email:\s+example@stability\.ai/);
     expect(v1alpha).toMatch(/org-123456\s+My Organization\s+MEMBER/);
-    expect(v1alpha).toContain("$ stability-user balance --organization org-123456\n");
+    expect(v1alpha).toContain(
+      `$ STABILITY_API_KEY=demo-key stability-user balance --organization org-123456 --base-url ${mock}\n`,
+    );
     expect(v1alpha).toMatch(/credits: 0\.2944737146168059 \(organization org-123456\)/);
     // v1's examples differ from v1alpha's, so these lines can only come from the v1 mock.
     expect(v1).toMatch(/^v1: mock of openapi\/v1\.openapi\.json listening on /);
-    expect(v1).toContain("$ stability-user account --api-version v1\n");
+    const mockV1 = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(v1)?.[1] ?? "";
+    expect(v1).toContain(
+      `$ STABILITY_API_KEY=demo-key stability-user account --api-version v1 --base-url ${mockV1}\n`,
+    );
     expect(v1).toMatch(/org-5678\s+Another Organization\s+MEMBER\s+yes/);
-    expect(v1).toContain("$ stability-user balance --api-version v1 --organization org-123456\n");
+    expect(v1).toContain(
+      `$ STABILITY_API_KEY=demo-key stability-user balance --api-version v1 --organization org-123456 --base-url ${mockV1}\n`,
+    );
     expect(v1).toMatch(/credits: 0\.6336833840314097 \(organization org-123456\)/);
     expect(run.stdout).toContain("demo: stopped the mocks");
 

@@ -1,7 +1,7 @@
 // STABILITY_BASE_URL is the default base URL for the library and the CLI; an explicit baseUrl or
 // --base-url wins. The CLI tests run the built dist/cli.js.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createStabilityClient } from "../src/index.ts";
+import { StabilityInputError, createStabilityClient } from "../src/index.ts";
 import { buildDist, type BuiltDist } from "./helpers/dist.ts";
 import { json, recordingFetch, refusal, serverPerTest } from "./helpers/server.ts";
 
@@ -51,6 +51,76 @@ describe("STABILITY_BASE_URL in the library", () => {
     expect(error.field).toBe("STABILITY_BASE_URL");
     expect(error.message).toMatch(message);
     expect(requests).toHaveLength(0);
+  });
+});
+
+/**
+ * Puts a `process.env` in place whose STABILITY_* reads go to `read` (which may throw, as Deno's
+ * does without --allow-env: NotCapable) and are recorded; everything else reads the real one.
+ */
+function envWith(read: (name: string) => string | undefined) {
+  const real = process.env;
+  const reads: string[] = [];
+  process.env = new Proxy(real, {
+    get(target, name, receiver) {
+      if (typeof name !== "string" || !name.startsWith("STABILITY_"))
+        return Reflect.get(target, name, receiver) as unknown;
+      reads.push(name);
+      return read(name);
+    },
+  });
+  return { reads, restore: () => (process.env = real) };
+}
+
+const notCapable = () => {
+  throw Object.assign(new Error('Requires env access to "STABILITY_API_KEY"'), {
+    name: "NotCapable",
+  });
+};
+
+describe("the environment", () => {
+  it("is not read for an option that is given", async () => {
+    const server = await serve(json(200, { credits: 4 }));
+    const env = envWith(() => "http://127.0.0.1:1");
+    try {
+      const client = createStabilityClient({ apiKey, baseUrl: server.url, logLevel: "off" });
+      expect(await client.balance()).toEqual({ credits: 4 });
+    } finally {
+      env.restore();
+    }
+    expect(env.reads).toEqual([]);
+  });
+
+  it("is read, one variable each, for the options not given", () => {
+    const env = envWith((name) => (name === "STABILITY_API_KEY" ? apiKey : undefined));
+    try {
+      createStabilityClient();
+    } finally {
+      env.restore();
+    }
+    expect(env.reads.sort()).toEqual(["STABILITY_API_KEY", "STABILITY_BASE_URL", "STABILITY_LOG"]);
+  });
+
+  it("counts as unset where the runtime refuses a read (Deno without --allow-env)", async () => {
+    const { fetch, requests } = recordingFetch();
+    const env = envWith(notCapable);
+    let missing: unknown;
+    try {
+      await createStabilityClient({ apiKey, fetch }).balance();
+      missing = (() => {
+        try {
+          return createStabilityClient({ fetch });
+        } catch (error) {
+          return error;
+        }
+      })();
+    } finally {
+      env.restore();
+    }
+    // The defaults apply: the public base URL and the "warn" level, and no key is found.
+    expect(requests[0]?.url).toBe("https://api.stability.ai/v1alpha/user/balance");
+    expect(missing).toBeInstanceOf(StabilityInputError);
+    expect((missing as StabilityInputError).message).toMatch(/^apiKey is missing/);
   });
 });
 

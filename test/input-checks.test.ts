@@ -193,3 +193,165 @@ describe("for any input", () => {
     );
   });
 });
+
+// A JavaScript caller has no compiler to catch a misspelt or misplaced option: each is refused
+// before anything is sent, naming the option, and the nearest known one when there is one.
+describe("refuses what it does not understand, nothing sent", () => {
+  /** What a JavaScript caller may pass: anything. */
+  type Loose = Record<string, unknown>;
+  const loose = (value: unknown) => value as StabilityClientOptions;
+
+  it.each([
+    [
+      "baseURL (openai-node's spelling)",
+      { baseURL: "http://127.0.0.1:1" },
+      "baseURL",
+      "did you mean baseUrl?",
+    ],
+    ["timeout", { timeout: 5000 }, "timeout", "did you mean timeoutMs?"],
+    ["retries", { retries: 3 }, "retries", "did you mean maxRetries?"],
+    ["api_key", { api_key: "sk-x" }, "api_key", "did you mean apiKey?"],
+    [
+      "a client-level organization",
+      { organization: "org-1" },
+      "organization",
+      "createStabilityClient",
+    ],
+  ] as [string, Loose, string, string][])(
+    "an unknown client option: %s",
+    (_case, options, field, words) => {
+      const { fetch, requests } = recordingFetch();
+      const error = refusal(loose({ apiKey, fetch, ...options }));
+      expect(error.field).toBe(field);
+      expect(error.message).toContain(words);
+      expect(requests).toHaveLength(0);
+    },
+  );
+
+  it.each([
+    ["timeoutMs", { timeoutMs: "5000" }, "timeoutMs must be a number, got string"],
+    ["maxRetries", { maxRetries: "3" }, "maxRetries must be a number, got string"],
+    ["apiKey", { apiKey: 12345 }, "apiKey must be a string, got number"],
+    [
+      "validateResponses",
+      { validateResponses: "no" },
+      "validateResponses must be a boolean, got string",
+    ],
+    ["fetch", { fetch: "fetch" }, "fetch must be a function, got string"],
+    ["headers", { headers: null }, "headers must be an object, got null"],
+    ["logger", { logger: null }, "logger must be an object, got null"],
+  ] as [string, Loose, string][])(
+    "a client option of the wrong type names both types, never the value: %s",
+    (field, options, message) => {
+      const { fetch, requests } = recordingFetch();
+      const error = refusal(loose({ apiKey, fetch, ...options }));
+      expect(error.field).toBe(field);
+      expect(error.message).toBe(message);
+      expect(requests).toHaveLength(0);
+    },
+  );
+
+  it.each([
+    ["a string", "sk-not-options", "string"],
+    ["a number", 42, "number"],
+    ["null", null, "null"],
+  ])("client options that are %s", (_case, options, kind) => {
+    const error = refusal(loose(options));
+    expect(error.field).toBe("options");
+    expect(error.message).toMatch(new RegExp(`^options must be an options object, got ${kind}`));
+  });
+
+  it.each([
+    [
+      "balance",
+      "options",
+      (c: Client) => c.balance(loose("org-beta") as never),
+      /^options must be an options object, got string/,
+    ],
+    [
+      "balance",
+      "Organization",
+      (c: Client) => c.balance(loose({ Organization: "org-1" })),
+      /did you mean organization\?/,
+    ],
+    [
+      "balance",
+      "organization",
+      (c: Client) => c.balance(loose({ organization: 42 })),
+      /^organization must be a string, got number$/,
+    ],
+    [
+      "balance",
+      "timeoutMs",
+      (c: Client) => c.balance(loose({ timeoutMs: "5000" })),
+      /^timeoutMs must be a number, got string$/,
+    ],
+    [
+      "balance",
+      "signal",
+      (c: Client) => c.balanceWithHttpInfo(loose({ signal: "stop" })),
+      /^signal must be an object, got string$/,
+    ],
+    [
+      "account",
+      "organization",
+      (c: Client) => c.account(loose({ organization: "org-1" })),
+      /^organization is not an option of account\(\)/,
+    ],
+    [
+      "account",
+      "baseUrl",
+      (c: Client) => c.accountWithHttpInfo(loose({ baseUrl: "x" })),
+      /^baseUrl is not an option of account\(\)/,
+    ],
+    [
+      "account",
+      "options",
+      (c: Client) => c.account(loose(5)),
+      /^options must be an options object, got number/,
+    ],
+  ] as [string, string, (c: Client) => Promise<unknown>, RegExp][])(
+    "%s() refuses a bad argument, naming %s",
+    async (_name, field, call, message) => {
+      const server = await serve(json(200, { credits: 1 }));
+      const error = await failure(call(clientFor(server, { apiKey })));
+      expect(error.constructor).toBe(StabilityInputError);
+      expect((error as StabilityInputError).field).toBe(field);
+      expect(error.message).toMatch(message);
+      expect(server.received).toHaveLength(0);
+    },
+  );
+
+  it("withOptions refuses an unknown key or a non-object, naming withOptions", () => {
+    const client = createStabilityClient({ apiKey });
+    const unknown = refusalOf(() => client.withOptions(loose({ baseURL: "http://127.0.0.1:1" })));
+    expect(unknown.field).toBe("baseURL");
+    expect(unknown.message).toBe("baseURL is not an option of withOptions; did you mean baseUrl?");
+    const typed = refusalOf(() => client.withOptions(loose({ maxRetries: "5" })));
+    expect(typed.message).toBe("maxRetries must be a number, got string");
+    const notObject = refusalOf(() => client.withOptions(loose("v1")));
+    expect(notObject.field).toBe("options");
+  });
+
+  it("treats an option whose value is undefined as not given, on the client and per call", async () => {
+    const { fetch, requests } = recordingFetch();
+    const client = createStabilityClient(
+      loose({ apiKey, fetch, baseURL: undefined, timeoutMs: undefined, logger: undefined }),
+    );
+    await client.balance(loose({ organization: undefined, signal: undefined, typo: undefined }));
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.headers.get("organization")).toBeNull();
+  });
+});
+
+type Client = ReturnType<typeof createStabilityClient>;
+
+function refusalOf(create: () => unknown): StabilityInputError {
+  try {
+    create();
+  } catch (error) {
+    if (error instanceof StabilityInputError) return error;
+    throw error;
+  }
+  throw new Error("expected a StabilityInputError");
+}

@@ -84,14 +84,33 @@ describe("logging", () => {
     for (const line of lines) expect(line.text).not.toContain(apiKey);
   });
 
-  it("logs retries as warnings and the final failure as an error by default", async () => {
+  it("prints nothing by default for a call that succeeds after retries (a good cron run is quiet)", async () => {
+    const server = await serve(json(500, {}, fast), json(503, {}, fast), json(200, { credits: 7 }));
+    const { lines, logger } = collector();
+    const client = createStabilityClient({ apiKey, baseUrl: server.url, logger });
+    expect(await client.balance()).toEqual({ credits: 7 });
+    expect(server.received).toHaveLength(3);
+    expect(lines).toEqual([]);
+  });
+
+  it("logs only the final failure, as an error, by default", async () => {
     const server = await serve(json(503, {}, fast));
     const { lines, logger } = collector();
     const client = createStabilityClient({ apiKey, baseUrl: server.url, logger });
     await expect(client.balance()).rejects.toBeInstanceOf(InternalServerError);
     expect(server.received).toHaveLength(3);
-    expect(lines.map((l) => l.level)).toEqual(["warn", "warn", "error"]);
-    expect(lines[2]?.text).toMatch(/giving up after 3 attempts/);
+    expect(lines.map((l) => l.level)).toEqual(["error"]);
+    expect(lines[0]?.text).toMatch(/giving up after 3 attempts/);
+  });
+
+  it("logs each retry at info, with its reason and delay", async () => {
+    const server = await serve(json(503, {}, fast), json(200, { credits: 7 }));
+    const { lines, logger } = collector();
+    const client = createStabilityClient({ apiKey, baseUrl: server.url, logger, logLevel: "info" });
+    await client.balance();
+    expect(lines).toEqual([
+      { level: "info", text: expect.stringMatching(/503 .*; retry 1 of 2 in 5 ms$/) as string },
+    ]);
   });
 
   it("says why it stopped when a later attempt asks for a wait over 60 s", async () => {
@@ -100,8 +119,8 @@ describe("logging", () => {
     const client = createStabilityClient({ apiKey, baseUrl: server.url, logger });
     await expect(client.balance()).rejects.toBeInstanceOf(RateLimitError);
     expect(server.received).toHaveLength(2);
-    expect(lines.map((l) => l.level)).toEqual(["warn", "error"]);
-    expect(lines[1]?.text).toMatch(/not retrying, the server asked to wait over 60000 ms/);
+    expect(lines.map((l) => l.level)).toEqual(["error"]);
+    expect(lines[0]?.text).toMatch(/not retrying, the server asked to wait over 60000 ms/);
   });
 
   it("logs nothing at logLevel off, even when every attempt fails", async () => {
@@ -114,8 +133,10 @@ describe("logging", () => {
   });
 
   it.each<[string, LogLevel[]]>([
-    ["debug", ["debug", "warn", "debug"]],
-    ["DEBUG", ["debug", "warn", "debug"]],
+    ["debug", ["debug", "info", "debug"]],
+    ["DEBUG", ["debug", "info", "debug"]],
+    ["info", ["info"]],
+    ["warn", []],
     ["error", []],
     ["off", []],
   ])("takes the level from STABILITY_LOG=%s", async (env, levels) => {

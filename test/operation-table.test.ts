@@ -67,3 +67,17 @@ describe("the requested path", () => {
     expect(error.message).toMatch(/^GET \/gateway\/stability\/v1alpha\/user\/balance: 404/);
   });
 });
+
+describe("the fetch it is given", () => {
+  it("is called as a plain function, as browsers and workers require (their fetch refuses another `this`)", async () => {
+    const seen: unknown[] = [];
+    const fetch = function (this: unknown) {
+      seen.push(this);
+      if (this !== undefined && this !== globalThis) throw new TypeError("Illegal invocation");
+      return Promise.resolve(Response.json({ credits: 1 }));
+    };
+    const client = createStabilityClient({ apiKey, fetch, maxRetries: 0 });
+    await expect(client.balance()).resolves.toEqual({ credits: 1 });
+    expect(seen).toEqual([undefined]);
+  });
+});

@@ -38,13 +38,13 @@ const fast = { "retry-after-ms": "5" };
 
 const serve = serverPerTest();
 
-/** Collects warn lines, where the client announces each retry and its delay. */
+/** Collects info lines, where the client announces each retry and its delay. */
 function warnings() {
   const lines: string[] = [];
   const logger: Logger = {
     error: () => {},
-    warn: (message: string) => lines.push(message),
-    info: () => {},
+    warn: () => {},
+    info: (message: string) => lines.push(message),
     debug: () => {},
   };
   return { lines, logger };
@@ -62,7 +62,7 @@ describe("retries on the wire", () => {
   it("retries 503, 503 and returns the 200 after 3 attempts", async () => {
     const server = await serve(json(503, {}, fast), json(503, {}, fast), ok);
     const { lines, logger } = warnings();
-    const client = createStabilityClient({ apiKey, baseUrl: server.url, logger });
+    const client = createStabilityClient({ apiKey, baseUrl: server.url, logger, logLevel: "info" });
     await expect(client.balance()).resolves.toEqual({ credits: 7 });
     expect(server.received).toHaveLength(3);
     expect(lines).toEqual([
@@ -87,7 +87,7 @@ describe("retries on the wire", () => {
       timed(arrivals, ok),
     );
     const { lines, logger } = warnings();
-    const client = createStabilityClient({ apiKey, baseUrl: server.url, logger });
+    const client = createStabilityClient({ apiKey, baseUrl: server.url, logger, logLevel: "info" });
     await expect(client.balance()).resolves.toEqual({ credits: 7 });
     expect(server.received).toHaveLength(2);
     expect(lines).toEqual([expect.stringMatching(/429 .*retry 1 of 2 in 1000 ms$/)]);
@@ -103,7 +103,7 @@ describe("retries on the wire", () => {
       timed(arrivals, ok),
     );
     const { lines, logger } = warnings();
-    const client = createStabilityClient({ apiKey, baseUrl: server.url, logger });
+    const client = createStabilityClient({ apiKey, baseUrl: server.url, logger, logLevel: "info" });
     await expect(client.balance()).resolves.toEqual({ credits: 7 });
     expect(server.received).toHaveLength(2);
     const delay = Number(/in (\d+) ms$/.exec(lines[0] ?? "")?.[1]);

@@ -70,8 +70,8 @@ describe("withOptions", () => {
     const { fetch, requests } = recordingFetch();
     const v1 = createStabilityClient({ apiKey, fetch }).withOptions({ apiVersion: "v1" });
     expect(v1.apiVersion).toBe("v1");
-    await v1.account();
-    expect(new URL(requests[0]!.url).pathname).toBe("/v1/user/account");
+    await v1.balance();
+    expect(new URL(requests[0]!.url).pathname).toBe("/v1/user/balance");
     expect(requests[0]?.headers.get("authorization")).toBe(`Bearer ${apiKey}`);
   });
 

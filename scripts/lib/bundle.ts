@@ -9,7 +9,8 @@
 //   log.js       log formatting, imported only when there is something to log;
 //   failure.js   redaction, redirects and error bodies, imported on the first failure or redirect;
 //   testing.js   the testing kit (`stability-user-client/testing`), never imported by the library;
-//   cli.js       the Node-only CLI, which imports the library from index.js;
+//   cli.js       the Node-only CLI (src/cli.ts and src/cli/), which imports the library from
+//                index.js, and undici only when a proxy variable is set;
 //   mcp.js       `stability-user mcp` (src/mcp.ts), imported by cli.js for that command only; it
 //                imports the library from index.js and the optional MCP SDK, which is never bundled.
 import { readFileSync } from "node:fs";
@@ -40,12 +41,19 @@ export const versionOnly = (version = packageVersion()): Plugin => ({
   },
 });
 
-/** Leaves `import(...)` of these relative paths (or every import of them) as imports between files. */
+/**
+ * Leaves `import(...)` of these files of src/ (or every import of them) as imports between output
+ * files: `{ "index.ts": "./index.js" }` keeps `./index.js` from src/ and `../index.js` from src/cli/.
+ */
 const keepSeparate = (paths: Record<string, string>, dynamicOnly = false): Plugin => ({
   name: "keep-separate",
   setup(b) {
-    b.onResolve({ filter: /^\.\// }, (args) => {
-      const to = paths[args.path];
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const file = path.relative(
+        path.join(ROOT, "src"),
+        path.resolve(args.resolveDir, args.path.replace(/\.js$/, ".ts")),
+      );
+      const to = paths[file];
       if (to === undefined || (dynamicOnly && args.kind !== "dynamic-import")) return undefined;
       return { path: to, external: true };
     });
@@ -88,9 +96,9 @@ export async function bundleSrc(outDir: string): Promise<void> {
       version,
       keepSeparate(
         {
-          "./validate.js": "./validate.js",
-          "./log.js": "./log.js",
-          "./failure.js": "./failure.js",
+          "validate.ts": "./validate.js",
+          "log.ts": "./log.js",
+          "failure.ts": "./failure.js",
         },
         true,
       ),
@@ -112,7 +120,7 @@ export async function bundleSrc(outDir: string): Promise<void> {
     entryPoints: ["src/testing.ts"],
     outfile: out("testing.js"),
     platform: "neutral",
-    plugins: [version, keepSeparate({ "./index.js": "./index.js" })],
+    plugins: [version, keepSeparate({ "index.ts": "./index.js" })],
   });
   const node: BuildOptions = {
     ...common,
@@ -121,18 +129,20 @@ export async function bundleSrc(outDir: string): Promise<void> {
       ...(common.external ?? []),
       ...builtinModules.map((name) => `node:${name}`),
       "@modelcontextprotocol/sdk",
+      // A dependency, imported by src/cli/proxy.ts only when a proxy variable is set.
+      "undici",
     ],
   };
   await build({
     ...node,
     entryPoints: ["src/cli.ts"],
     outfile: out("cli.js"),
-    plugins: [version, keepSeparate({ "./index.js": "./index.js", "./mcp.js": "./mcp.js" })],
+    plugins: [version, keepSeparate({ "index.ts": "./index.js", "mcp.ts": "./mcp.js" })],
   });
   await build({
     ...node,
     entryPoints: ["src/mcp.ts"],
     outfile: out("mcp.js"),
-    plugins: [version, keepSeparate({ "./index.js": "./index.js" })],
+    plugins: [version, keepSeparate({ "index.ts": "./index.js" })],
   });
 }
