@@ -253,7 +253,7 @@ const OBEYED = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\
 /* eslint-enable no-control-regex */
 
 /** A string from an upstream document as one printable line. */
-export const clean = (text: string): string => text.replace(ESCAPES, "").replace(OBEYED, " ");
+const clean = (text: string): string => text.replace(ESCAPES, "").replace(OBEYED, " ");
 
 // Steps are ours, with `commands` in backticks; only the upstream inside them comes from outside.
 const stepMarkdown = (step: string) =>

@@ -91,12 +91,13 @@ export function compileSrc(
 
 /**
  * Where the verdict for exactly these inputs is kept: a hash of every src/ text (replacements
- * applied), tsconfig.json and package-lock.json (which pins the compiler and every typing), so a
- * repeated run skips a compile that could only give the same answer.
+ * applied), tsconfig.json, package.json (its "type" decides module resolution) and
+ * package-lock.json (which pins the compiler and every typing), so a repeated run skips a compile
+ * that could only give the same answer.
  */
 function cacheFile(root: string, c: Compiler, replacements: ReadonlyMap<string, string>): string {
   const hash = createHash("sha256");
-  for (const file of [...c.rootNames, "tsconfig.json", "package-lock.json"]) {
+  for (const file of [...c.rootNames, "tsconfig.json", "package.json", "package-lock.json"]) {
     const absolute = path.resolve(root, file);
     hash.update(
       `${absolute}\0${replacements.get(absolute) ?? c.ts.sys.readFile(absolute) ?? ""}\0`,
