@@ -9,6 +9,7 @@ const PROCESSES = [
   "test/demo.test.ts",
   "test/drift*.test.ts",
   "test/exact-optional.test.ts",
+  "test/adding-an-operation.test.ts",
   "test/generate.test.ts",
   "test/maintainer-loop.test.ts",
   "test/package.test.ts",
