@@ -2,9 +2,6 @@
 // against a local server (and a local proxy), judged by exit code, stdout, stderr, files and
 // what reached the wire.
 import { chmod, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { connect, type AddressInfo } from "node:net";
-import { once } from "node:events";
 import path from "node:path";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -28,7 +28,7 @@ describe("fetchOptions", () => {
     };
     const client = createStabilityClient({
       apiKey,
-      fetch: fetch as typeof globalThis.fetch,
+      fetch,
       fetchOptions: { credentials: "omit", keepalive: true, dispatcher: "agent" },
     });
     await expect(client.balance()).resolves.toEqual({ credits: 2 });
@@ -52,7 +52,11 @@ describe("fetchOptions", () => {
       }
     }
     expect(() =>
-      createStabilityClient({ apiKey, fetch, fetchOptions: "proxy" as unknown as object }),
+      createStabilityClient({
+        apiKey,
+        fetch,
+        fetchOptions: "proxy" as unknown as { dispatcher: unknown },
+      }),
     ).toThrow(/fetchOptions must be an object/);
     expect(requests).toHaveLength(0);
   });
