@@ -2,14 +2,18 @@
 // against a local server (and a local proxy), judged by exit code, stdout, stderr, files and
 // what reached the wire.
 import { chmod, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { connect, type AddressInfo } from "node:net";
-import { once } from "node:events";
 import path from "node:path";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDist, type BuiltDist } from "./helpers/dist.ts";
-import { closedPort, json, startServer, stall, type Behaviour } from "./helpers/server.ts";
+import {
+  closedPort,
+  json,
+  startConnectProxy,
+  startServer,
+  stall,
+  type Behaviour,
+} from "./helpers/server.ts";
 
 const KEY = "sk-operators-test-5a4b3c2d1e0f";
 const ENV = { STABILITY_API_KEY: KEY };
@@ -441,7 +445,7 @@ describe.concurrent("stability-user for operators", { timeout: 60_000 }, () => {
     });
 
     it("goes through HTTP_PROXY, and around it for a host in NO_PROXY", async () => {
-      const proxy = await startProxy();
+      const proxy = await startConnectProxy();
       const server = await startServer(json(200, { credits: 8 }));
       const through = await cli(["balance", "--base-url", server.url], {
         ...ENV,
@@ -461,33 +465,3 @@ describe.concurrent("stability-user for operators", { timeout: 60_000 }, () => {
     });
   });
 });
-
-/** A CONNECT proxy on 127.0.0.1 that records each tunnel's target. */
-async function startProxy() {
-  const tunnels: string[] = [];
-  const server = createServer((_req: IncomingMessage, res: ServerResponse) =>
-    res.writeHead(405).end(),
-  );
-  server.on("connect", (req: IncomingMessage, client: import("node:net").Socket) => {
-    tunnels.push(req.url ?? "");
-    const [host, port] = (req.url ?? "").split(":");
-    const upstream = connect(Number(port), host, () => {
-      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on("error", () => client.destroy());
-    client.on("error", () => upstream.destroy());
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    tunnels,
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, "close");
-    },
-  };
-}

@@ -242,3 +242,33 @@ export function refusal(options?: StabilityClientOptions): StabilityInputError {
   }
   throw new Error("expected createStabilityClient to throw");
 }
+
+/** A CONNECT proxy on 127.0.0.1 that records each tunnel's target. */
+export async function startConnectProxy() {
+  const tunnels: string[] = [];
+  const server = createServer((_req: IncomingMessage, res: ServerResponse) =>
+    res.writeHead(405).end(),
+  );
+  server.on("connect", (req: IncomingMessage, client: import("node:net").Socket) => {
+    tunnels.push(req.url ?? "");
+    const [host, port] = (req.url ?? "").split(":");
+    const upstream = connect(Number(port), host, () => {
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on("error", () => client.destroy());
+    client.on("error", () => upstream.destroy());
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    tunnels,
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, "close");
+    },
+  };
+}
