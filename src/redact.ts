@@ -153,7 +153,6 @@ export function describeCause(error: unknown, redact: (text: string) => string):
 function read(from: unknown, name: string): unknown {
   try {
     return (Object(from) as Record<string, unknown>)[name];
-    // Stryker disable next-line BlockStatement: an empty catch block returns undefined too
   } catch {
     return undefined;
   }
