@@ -5,6 +5,8 @@ import { inspect } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createStabilityClient, type StabilityApiError } from "../src/index.ts";
+// Imported when the file loads, not at a call's first failure: Stryker then sees the module-level
+// rules (the regular expressions, isToken) run outside any test, and runs every test against them.
 import { redactor } from "../src/failure.ts";
 import { failure } from "./helpers/server.ts";
 
