@@ -105,3 +105,21 @@ describe("which hosts count as loopback, where plain http:// may carry the key",
     );
   });
 });
+
+describe("which header names and values the client sends", () => {
+  it("sends a header whose name only begins with __proto__", async () => {
+    const { fetch, requests } = recordingFetch();
+    await createStabilityClient({ apiKey, fetch, headers: { __proto__x: "v" } }).balance();
+    expect(requests[0]?.headers.get("__proto__x")).toBe("v");
+  });
+
+  it("refuses a header value that is not a string, naming the header, before sending", async () => {
+    const { fetch, requests } = recordingFetch();
+    const headers = { "X-Trace": 5 } as unknown as Record<string, string>;
+    const error = await createStabilityClient({ apiKey, fetch })
+      .balance({ headers })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "StabilityInputError", field: "headers.X-Trace" });
+    expect(requests).toHaveLength(0);
+  });
+});
