@@ -6,11 +6,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   InternalServerError,
   StabilityAbortError,
+  StabilityConnectionError,
   StabilityTimeoutError,
   createStabilityClient,
   type Logger,
 } from "../src/index.ts";
-import { clientFor, delayed, failure, json, serverPerTest } from "./helpers/server.ts";
+import { clientFor, closedPort, delayed, failure, json, serverPerTest } from "./helpers/server.ts";
 
 const apiKey = "sk-signals-test-key";
 const serve = serverPerTest();
@@ -284,5 +285,23 @@ describe("what an abort says", () => {
     expect(error.message).toMatch(/aborted by the caller's signal while waiting to retry$/);
     expect(server.received).toHaveLength(1);
     expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
+  });
+});
+
+describe("timeoutMs: Infinity without a signal", () => {
+  it("still reports a refused connection as a StabilityConnectionError", async () => {
+    const baseUrl = `http://127.0.0.1:${await closedPort()}`;
+    const client = createStabilityClient({
+      apiKey,
+      baseUrl,
+      timeoutMs: Infinity,
+      maxRetries: 0,
+      logLevel: "off",
+    });
+    const error = await failure(client.balance());
+    expect(error.constructor).toBe(StabilityConnectionError);
+    expect(error.message).toMatch(
+      /^GET \/v1alpha\/user\/balance: connection to 127\.0\.0\.1:\d+ failed/,
+    );
   });
 });
