@@ -4,6 +4,7 @@ import {
   StabilityAbortError,
   StabilityApiError,
   StabilityConnectionError,
+  StabilityError,
   StabilityInputError,
   StabilityResponseError,
   StabilityTimeoutError,
@@ -67,6 +68,11 @@ describe("every error is named after its class", () => {
     const error = await failure(client.balance());
     expect(error).toBeInstanceOf(StabilityConnectionError);
     expect(error.name).toBe("StabilityConnectionError");
+  });
+  it("calls the base class, made by hand, a StabilityError", () => {
+    const error = new StabilityError("something failed");
+    expect(error.name).toBe("StabilityError");
+    expect(String(error)).toBe("StabilityError: something failed");
   });
 });
 

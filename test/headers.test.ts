@@ -2,6 +2,7 @@
 // (and the organization option above all) wins, and Authorization is always the client's own.
 import { describe, expect, it } from "vitest";
 import { createStabilityClient } from "../src/index.ts";
+import { mergeHeaders } from "../src/headers.ts";
 import { clientFor, json, recordingFetch, refusal, serverPerTest } from "./helpers/server.ts";
 
 const apiKey = "sk-headers-test-key-0123456789";
@@ -121,5 +122,19 @@ describe("which header names and values the client sends", () => {
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "StabilityInputError", field: "headers.X-Trace" });
     expect(requests).toHaveLength(0);
+  });
+});
+
+describe("mergeHeaders", () => {
+  it("skips a header whose value is undefined (an optional header not given)", () => {
+    expect(mergeHeaders({ Accept: "application/json" }, { accept: undefined, "X-A": "1" })).toEqual(
+      { Accept: "application/json", "X-A": "1" },
+    );
+  });
+
+  it("never lets extra headers replace Authorization, in any case", () => {
+    expect(mergeHeaders({ Authorization: "k" }, { AUTHORIZATION: "other" })).toEqual({
+      Authorization: "k",
+    });
   });
 });
