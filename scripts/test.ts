@@ -71,7 +71,10 @@ function check({ name, args }: (typeof CHECKS)[number]): Promise<Outcome> {
 const LONG = "typecheck + lint";
 const long = check(CHECKS.find((step) => step.name === LONG)!);
 const others = await Promise.all(CHECKS.filter((step) => step.name !== LONG).map(check));
-const suite = spawn(process.execPath, [bin("vitest"), "run", ...process.argv.slice(2)], {
+// The maintainer-loop project is `npm run test:loop`'s (vitest.config.ts), unless arguments say otherwise.
+const given = process.argv.slice(2);
+const projects = given.length > 0 ? [] : ["--project", "in-process", "--project", "processes"];
+const suite = spawn(process.execPath, [bin("vitest"), "run", ...projects, ...given], {
   stdio: "inherit",
 });
 const outcomes = [...others, ...(await Promise.all([long, finished(suite, "vitest", () => "")]))];

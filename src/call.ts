@@ -24,6 +24,8 @@ export interface Route {
   readonly name: OperationName;
   readonly specPath: string;
   readonly request: PreparedRequest;
+  /** The call options the operation takes besides the per-call ones (`organization`). */
+  readonly params: readonly string[];
 }
 
 /** The routes of a client, one per operation in the table. */
@@ -32,7 +34,8 @@ export function routes(transport: Transport, headers: Record<string, string>): R
   return OPERATION_NAMES.map((name) => {
     const { method } = OPERATIONS[name];
     const specPath = operationPath(apiVersion, name);
-    return { name, specPath, request: located(method, specPath, baseUrl + specPath, headers) };
+    const request = located(method, specPath, baseUrl + specPath, headers);
+    return { name, specPath, request, params: Object.keys(OPERATIONS[name].params) };
   });
 }
 
@@ -102,7 +105,7 @@ export async function call<T>(
   route: Route,
   options: CallInput = {},
 ): Promise<HttpInfo<T>> {
-  checkCallOptions(options, Object.keys(OPERATIONS[route.name].params), route.name);
+  checkCallOptions(options, route.params, route.name);
   const { settings } = transport;
   const prepared = prepare(transport, route, options);
   // Sent in the same tick when nothing needs loading, as a bare fetch would be.

@@ -25,7 +25,8 @@ describe("the CLI with a key of any length", () => {
     const run = await dist.cli(["balance", "--base-url", server.url], {
       STABILITY_API_KEY: apiKey,
     });
-    expect(run.code).toBe(1);
+    // 4: the key was refused (the CLI's exit table, src/cli/exit.ts).
+    expect(run.code).toBe(4);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/^stability-user: .*401 unauthorized: unknown key \[redacted\]\n$/);
     expect(run.stderr).not.toContain(apiKey.slice(0, 64));

@@ -138,12 +138,12 @@ describe("the compiler judges type changes the rules used to guess", () => {
     expect(lines(findings)).toEqual([`INFO response-property-type-compatible ${BALANCE} ${BODY}`]);
   });
 
-  it("an enum on a response string narrows it: INFO; on the request header it breaks: ERR", async () => {
+  it("an enum on a response string narrows it: INFO; on the request header callers may be refused: WARN (the compile decides ERR)", async () => {
     const findings = await driftOf(
       edited((d) => (obj(organizationHeader(d).schema).enum = ["org-1", "org-2"])),
     );
     expect(lines(findings)).toEqual([
-      `ERR request-parameter-type-changed ${BALANCE} parameters.header.Organization.schema`,
+      `WARN request-parameter-type-changed ${BALANCE} parameters.header.Organization.schema`,
     ]);
     expect(findings[0]?.text).toContain('string → "org-1" | "org-2"');
   });
@@ -159,7 +159,7 @@ describe("messages say what changed", () => {
     });
     const findings = await driftOf(doc);
     expect(lines(findings)).toEqual([
-      `ERR response-property-type-changed ${BALANCE} responses.200.application/json.schema.credits`,
+      `WARN response-property-type-changed ${BALANCE} responses.200.application/json.schema.credits`,
     ]);
     expect(findings[0]?.text).toContain("number → number | string");
     expect(findings[0]?.text).not.toContain("any type");
@@ -173,7 +173,7 @@ describe("messages say what changed", () => {
     });
     const findings = await driftOf(doc);
     expect(lines(findings)).toEqual([
-      `ERR response-media-type-changed ${BALANCE} responses.200.application/json`,
+      `WARN response-media-type-changed ${BALANCE} responses.200.application/json`,
     ]);
     expect(findings[0]?.text).toMatch(
       /^The 200 media type is now `application\/json; charset=utf-8` \(still JSON\); the generated validator looks up `application\/json`/,

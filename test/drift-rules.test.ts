@@ -49,6 +49,16 @@ async function driftOfText(text: string, location: string): Promise<Finding[]> {
 const lines = (findings: Finding[]) =>
   findings.map((f) => `${f.level} ${f.id} ${f.operation} ${f.path}`);
 
+// The maintainer loop's own rules have their cases in test/drift-loop.test.ts, where the loop runs.
+const LOOP_RULES = [
+  "compile-failed",
+  "vendor-refused",
+  "generate-refused",
+  "exported-type-key-removed",
+  "broken-ref-outside-client",
+] as const;
+type LoopRule = (typeof LOOP_RULES)[number];
+
 /** The upstream's mutations, what the check must report (and nothing else), the base's mutations. */
 interface Case {
   upstream: MutationName[];
@@ -141,7 +151,7 @@ const CASES = {
   "request-parameter-type-changed": {
     upstream: ["organizationHeaderInteger"],
     expected: [
-      `ERR request-parameter-type-changed ${BALANCE} parameters.header.Organization.schema`,
+      `WARN request-parameter-type-changed ${BALANCE} parameters.header.Organization.schema`,
     ],
   },
   "request-parameter-type-generalized": {
@@ -159,9 +169,17 @@ const CASES = {
       `WARN request-parameter-format-changed ${BALANCE} parameters.header.Organization.schema`,
     ],
   },
+  "request-parameter-sent-removed": {
+    upstream: ["organizationHeaderRenamed"],
+    expected: [
+      `ERR request-parameter-sent-removed ${BALANCE} parameters.header.Organization`,
+      `INFO new-optional-request-parameter ${BALANCE} parameters.header.X-Organization`,
+    ],
+  },
   "request-parameter-removed": {
-    upstream: ["organizationHeaderRemoved"],
-    expected: [`WARN request-parameter-removed ${BALANCE} parameters.header.Organization`],
+    base: ["optionalQueryAdded"],
+    upstream: [],
+    expected: [`INFO request-parameter-removed ${BALANCE} parameters.query.currency`],
   },
   "request-header-case-changed": {
     upstream: ["organizationHeaderLowercase"],
@@ -195,7 +213,17 @@ const CASES = {
   },
   "response-media-type-changed": {
     upstream: ["balanceJsonCharset"],
-    expected: [`ERR response-media-type-changed ${BALANCE} responses.200.application/json`],
+    expected: [`WARN response-media-type-changed ${BALANCE} responses.200.application/json`],
+  },
+  "response-media-type-dropped": {
+    base: ["accountXmlAdded"],
+    upstream: [],
+    expected: [`INFO response-media-type-dropped ${ACCOUNT} responses.200.application/xml`],
+  },
+  "response-error-media-type-changed": {
+    base: ["unauthorizedDocumented"],
+    upstream: ["unauthorizedDocumented", "unauthorizedAsProblem"],
+    expected: [`INFO response-error-media-type-changed ${BALANCE} responses.401.application/json`],
   },
   "response-media-type-added": {
     upstream: ["accountXmlAdded"],
@@ -203,7 +231,7 @@ const CASES = {
   },
   "response-body-schema-removed": {
     upstream: ["balanceSchemaRemoved"],
-    expected: [`ERR response-body-schema-removed ${BALANCE} ${BODY}`],
+    expected: [`WARN response-body-schema-removed ${BALANCE} ${BODY}`],
   },
   "response-body-schema-added": {
     base: ["balanceSchemaRemoved"],
@@ -212,7 +240,7 @@ const CASES = {
   },
   "response-required-property-removed": {
     upstream: ["creditsRemoved"],
-    expected: [`ERR response-required-property-removed ${BALANCE} ${BODY}.credits`],
+    expected: [`WARN response-required-property-removed ${BALANCE} ${BODY}.credits`],
   },
   "response-optional-property-removed": {
     upstream: ["profilePictureRemoved"],
@@ -220,7 +248,7 @@ const CASES = {
   },
   "response-property-became-optional": {
     upstream: ["organizationsOptional"],
-    expected: [`ERR response-property-became-optional ${ACCOUNT} ${BODY}.organizations.required`],
+    expected: [`WARN response-property-became-optional ${ACCOUNT} ${BODY}.organizations.required`],
   },
   "response-property-became-required": {
     upstream: ["profilePictureRequired"],
@@ -238,7 +266,7 @@ const CASES = {
   },
   "response-property-type-changed": {
     upstream: ["creditsString"],
-    expected: [`ERR response-property-type-changed ${BALANCE} ${BODY}.credits`],
+    expected: [`WARN response-property-type-changed ${BALANCE} ${BODY}.credits`],
   },
   "response-property-type-compatible": {
     upstream: ["creditsFloat"],
@@ -250,7 +278,7 @@ const CASES = {
   },
   "response-property-became-nullable": {
     upstream: ["emailNullable"],
-    expected: [`ERR response-property-became-nullable ${ACCOUNT} ${BODY}.email.nullable`],
+    expected: [`WARN response-property-became-nullable ${ACCOUNT} ${BODY}.email.nullable`],
   },
   "response-property-became-not-nullable": {
     base: ["emailNullable"],
@@ -261,7 +289,7 @@ const CASES = {
     base: ["roleEnum"],
     upstream: ["roleEnum", "roleEnumValueAdded"],
     expected: [
-      `ERR response-property-enum-value-added ${ACCOUNT} ${BODY}.organizations[].role.enum.OWNER`,
+      `WARN response-property-enum-value-added ${ACCOUNT} ${BODY}.organizations[].role.enum.OWNER`,
     ],
   },
   "response-property-enum-value-removed": {
@@ -277,15 +305,15 @@ const CASES = {
   },
 
   // ── security ──
-  "api-security-added": {
+  "api-security-changed": {
     upstream: ["securityRequirementAdded"],
-    expected: [`ERR api-security-added ${BALANCE} security`],
+    expected: [`INFO api-security-changed ${BALANCE} security`],
   },
-  "api-security-updated": {
+  "api-security-not-met": {
     upstream: ["securityChanged"],
     expected: [
-      `ERR api-security-updated ${ACCOUNT} security`,
-      `ERR api-security-updated ${BALANCE} security`,
+      `ERR api-security-not-met ${ACCOUNT} security`,
+      `ERR api-security-not-met ${BALANCE} security`,
     ],
   },
   "api-security-removed": {
@@ -323,13 +351,13 @@ const CASES = {
     upstream: ["creditsMaximumAdded"],
     expected: [`WARN unclassified-change ${BALANCE} ${BODY}.credits.maximum`],
   },
-} satisfies Record<RuleId, Case>;
+} satisfies Record<Exclude<RuleId, LoopRule>, Case>;
 
 describe("the rule table", () => {
   it("has a test case for every rule id, and no case for a rule it lacks", () => {
     const ids = RULE_TABLE.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(Object.keys(CASES).sort()).toEqual([...ids].sort());
+    expect([...Object.keys(CASES), ...LOOP_RULES].sort()).toEqual([...ids].sort());
   });
 
   it("gives every rule a level, an origin and an explanation that reads as half a sentence", () => {
@@ -342,7 +370,7 @@ describe("the rule table", () => {
 });
 
 describe("each rule, on one named change of the vendored spec", () => {
-  const cases = Object.entries(CASES) as [RuleId, Case][];
+  const cases = Object.entries(CASES) as [Exclude<RuleId, LoopRule>, Case][];
   it.each(cases)("%s", async (id, { upstream, expected, base }) => {
     const findings = await driftOf(mutated(...upstream), base && mutated(...base));
     expect(lines(findings)).toEqual(expected);
@@ -389,7 +417,7 @@ describe("circular schemas", () => {
     expect(await driftOf(circular, circular)).toEqual([]);
     expect(
       lines(await driftOf(mutated("organizationParentCircular", "emailNullable"), circular)),
-    ).toEqual([`ERR response-property-became-nullable ${ACCOUNT} ${BODY}.email.nullable`]);
+    ).toEqual([`WARN response-property-became-nullable ${ACCOUNT} ${BODY}.email.nullable`]);
   });
 });
 

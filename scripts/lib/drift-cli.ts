@@ -3,7 +3,18 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { ApiVersion } from "../../src/operations.ts";
-import { atOrAbove, compareSubsets, LEVELS, subsetOf, type Level } from "./drift/index.ts";
+import {
+  atOrAbove,
+  compareSubsets,
+  describeVerdict,
+  LEVELS,
+  maintainerLoop,
+  operationOrder,
+  sortFindings,
+  subsetOf,
+  verdictFindings,
+  type Level,
+} from "./drift/index.ts";
 import {
   FORMATS,
   render,
@@ -106,12 +117,25 @@ export async function runDrift(args: string[], io: DriftIo): Promise<number> {
       loadUpstream(source, { timeoutMs }),
     ]);
     step(`${version}: read ${upstream.source} (sha256 ${upstream.sha256.slice(0, 12)}…)`);
-    const revision = await subsetOf(
-      parseDocument(upstream.text, upstream.source),
-      locationOf(upstream.source),
+    const doc = parseDocument(upstream.text, upstream.source);
+    const location = locationOf(upstream.source);
+    // --timeout-ms bounds every `$ref` read too, as it bounds the root document.
+    const revision = await subsetOf(doc, location, version, { timeoutMs });
+    const compared = await compareSubsets(base, revision, version);
+    const verdict = await maintainerLoop({
       version,
+      doc,
+      location,
+      source: upstream.source,
+      sha256: upstream.sha256,
+      vendored,
+      limits: { timeoutMs },
+    });
+    step(`${version}: vendor and generate in a scratch copy: ${describeVerdict(verdict)}`);
+    const findings = sortFindings(
+      [...compared, ...verdictFindings(verdict, version)],
+      operationOrder(version),
     );
-    const findings = await compareSubsets(base, revision, version);
     step(
       `${version}: compared with ${vendored}: ${findings.length} change(s), ${atOrAbove(findings, failOn).length} at or above ${failOn}`,
     );

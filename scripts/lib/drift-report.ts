@@ -44,7 +44,12 @@ export function nextSteps(reports: VersionReport[], failOn: Level): string[] {
   const steps: string[] = [];
   const toVendor: VersionReport[] = [];
   for (const r of drifted(reports, failOn)) {
-    if (r.elsewhere && r.findings.some((f) => f.id === "api-under-other-version")) {
+    const other = r.findings.some((f) => f.id === "api-under-other-version");
+    if (other && !r.elsewhere) {
+      steps.push(
+        `point \`--upstream\` at a document for ${r.version}: ${r.upstream} describes a version the client does not speak`,
+      );
+    } else if (other && r.elsewhere) {
       steps.push(
         `\`npm run drift -- --api-version ${r.elsewhere.version} --upstream ${r.upstream}\` to check that document against the ${r.elsewhere.version} client instead`,
       );
@@ -97,7 +102,7 @@ function grouped(reports: VersionReport[]): [string, Finding[]][] {
 
 const shortHash = (sha256: string) => `${sha256.slice(0, 12)}…`;
 
-export function renderText(reports: VersionReport[], ctx: ReportContext): string {
+function renderText(reports: VersionReport[], ctx: ReportContext): string {
   const paint = (code: number, s: string) => (ctx.colour ? `\x1b[${code}m${s}\x1b[0m` : s);
   const levelColour: Record<Level, number> = { ERR: 31, WARN: 33, INFO: 36 };
   const findings = allFindings(reports);
@@ -151,7 +156,7 @@ export function renderText(reports: VersionReport[], ctx: ReportContext): string
   return `${lines.join("\n")}\n`;
 }
 
-export function renderJson(reports: VersionReport[]): string {
+function renderJson(reports: VersionReport[]): string {
   const list = allFindings(reports).map(
     ({ id, level, version, operation, path, text, fingerprint }) => ({
       id,
@@ -166,15 +171,18 @@ export function renderJson(reports: VersionReport[]): string {
   return `${JSON.stringify(list, null, 2)}\n`;
 }
 
-const cell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\n/g, " ");
-const code = (s: string) => (s ? `\`${cell(s)}\`` : "");
+// Markdown that prints as it reads: every character Markdown or HTML would act on is escaped (a
+// backslash before it, `&` as an entity). In a code span escapes do not work, so a backtick
+// becomes a look-alike, and `|` keeps its backslash, which GitHub's tables read inside spans too.
+const cell = (s: string) => s.replace(/&/g, "&amp;").replace(/[\\`*_{}[\]()#+!|<>~]/g, "\\$&");
+const code = (s: string) => (s ? `\`${s.replace(/`/g, "\u02cb").replace(/\|/g, "\\|")}\`` : "");
 
-export function renderMarkdown(reports: VersionReport[], ctx: ReportContext): string {
+function renderMarkdown(reports: VersionReport[], ctx: ReportContext): string {
   const findings = allFindings(reports);
   const drift = atOrAbove(findings, ctx.failOn);
   const compared = reports.map(
     (r) =>
-      `- ${r.version}: \`${r.upstream}\` (sha256 \`${shortHash(r.sha256)}\`) against \`${r.vendored}\`` +
+      `- ${r.version}: ${code(r.upstream)} (sha256 ${code(shortHash(r.sha256))}) against ${code(r.vendored)}` +
       (r.findings.length === 0 ? ": no drift" : ""),
   );
   if (findings.length === 0) {
@@ -192,7 +200,7 @@ export function renderMarkdown(reports: VersionReport[], ctx: ReportContext): st
   for (const [heading, list] of grouped(reports)) {
     lines.push(
       "",
-      `### ${heading}`,
+      `### ${cell(heading)}`,
       "",
       "| Level | Rule | Where | What it means for the client |",
       "| --- | --- | --- | --- |",
@@ -204,7 +212,7 @@ export function renderMarkdown(reports: VersionReport[], ctx: ReportContext): st
       "",
       "### What to do",
       "",
-      ...nextSteps(reports, ctx.failOn).map((s, i) => `${i + 1}. ${s}`),
+      ...nextSteps(reports, ctx.failOn).map((s, i) => `${i + 1}. ${stepMarkdown(s)}`),
     );
   }
   return `${lines.join("\n")}\n`;
@@ -216,7 +224,7 @@ const escapeData = (s: string) =>
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 const COMMAND: Record<Level, string> = { ERR: "error", WARN: "warning", INFO: "notice" };
 
-export function renderGithubActions(reports: VersionReport[], ctx: ReportContext): string {
+function renderGithubActions(reports: VersionReport[], ctx: ReportContext): string {
   const findings = allFindings(reports);
   const lines = findings.map(
     (f) =>
@@ -236,7 +244,36 @@ export function renderGithubActions(reports: VersionReport[], ctx: ReportContext
   return `${lines.join("\n")}\n`;
 }
 
-export function render(format: Format, reports: VersionReport[], ctx: ReportContext): string {
+// What a terminal obeys rather than prints: escape sequences (CSI, OSC, and two-character ones),
+// control characters (CR and LF among them), and the Unicode line separators and bidi controls
+// that reorder a line. The same rule as the CLI's output (src/cli.ts).
+/* eslint-disable no-control-regex -- matching control characters is their purpose */
+const ESCAPES = /\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])/g;
+const OBEYED = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/* eslint-enable no-control-regex */
+
+/** A string from an upstream document as one printable line. */
+const clean = (text: string): string => text.replace(ESCAPES, "").replace(OBEYED, " ");
+
+// Steps are ours, with `commands` in backticks; only the upstream inside them comes from outside.
+const stepMarkdown = (step: string) =>
+  step
+    .split(/(`[^`]*`)/)
+    .map((part) => (part.startsWith("`") ? code(part.slice(1, -1)) : cell(part)))
+    .join("");
+
+/** Every string a report prints that came from outside (the upstream, its findings), cleaned. */
+function sanitised(reports: VersionReport[]): VersionReport[] {
+  return reports.map((r) => ({
+    ...r,
+    upstream: clean(r.upstream),
+    vendored: clean(r.vendored),
+    findings: r.findings.map((f) => ({ ...f, path: clean(f.path), text: clean(f.text) })),
+  }));
+}
+
+export function render(format: Format, raw: VersionReport[], ctx: ReportContext): string {
+  const reports = sanitised(raw);
   switch (format) {
     case "json":
       return renderJson(reports);
@@ -255,10 +292,10 @@ export function render(format: Format, reports: VersionReport[], ctx: ReportCont
  * and the annotations say it outright, so a scheduled run cannot look green by accident.
  */
 export function renderCouldNotCheck(format: Format, failures: Failure[]): string {
-  const reason = (f: Failure) => f.reason;
+  const reason = (f: Failure) => clean(f.reason);
   switch (format) {
     case "markdown":
-      return `## Upstream drift: could not check\n\n${failures.map((f) => `- ${reason(f)}`).join("\n")}\n\nThis is not a "no drift" result: fix the cause and run \`npm run drift\` again.\n`;
+      return `## Upstream drift: could not check\n\n${failures.map((f) => `- ${cell(reason(f))}`).join("\n")}\n\nThis is not a "no drift" result: fix the cause and run \`npm run drift\` again.\n`;
     case "githubactions":
       return failures
         .map((f) => `::error title=drift-could-not-check::${escapeData(reason(f))}\n`)

@@ -320,6 +320,29 @@ export const mutations = {
   balanceOperationIdChanged: (doc) => {
     balance(doc).operationId = "getBalance";
   },
+  securityBearer: (doc) => {
+    schemes(doc).api_key_header_Authorization = { type: "http", scheme: "bearer" };
+  },
+  unauthorizedAsProblem: (doc) => {
+    const content = at(balance(doc), "responses", "401", "content");
+    content["application/problem+json"] = content["application/json"];
+    delete content["application/json"];
+  },
+  organizationHeaderRenamed: (doc) => {
+    organizationHeader(doc).name = "X-Organization";
+  },
+  balanceMovedToUsersMe: (doc) => {
+    at(doc, "paths")["/v1alpha/users/me/balance"] = at(doc, "paths")[BALANCE];
+    delete at(doc, "paths")[BALANCE];
+  },
+  /** Every path under /v1beta: a document for a version the client does not speak. */
+  basePathV1beta: (doc) => {
+    const paths = at(doc, "paths");
+    for (const key of Object.keys(paths)) {
+      paths[key.replace(/^\/v1alpha/, "/v1beta")] = paths[key];
+      delete paths[key];
+    }
+  },
   /** A self-referencing schema: the comparison must terminate. */
   organizationParentCircular: (doc) => {
     at(schema(doc, "OrganizationMembership"), "properties").parent = {

@@ -1,8 +1,11 @@
 // The operation as a whole and the document around it, and compareSubsets, which puts every
 // module together: normalise both subsets, walk them, then let the compiler judge what it must.
-import { operationsOf, type ApiVersion } from "../../../src/operations.ts";
+import { operationsOf, type ApiVersion, type OperationName } from "../../../src/operations.ts";
 import { describeElsewhere, extractClientSubset, type ElsewhereHint } from "../upstream/extract.ts";
 import type { OpenApiDocument } from "../upstream/parse.ts";
+import type { ReadLimits } from "../upstream/read.ts";
+import type { BrokenRef } from "../upstream/refs.ts";
+import { parameterKey, sentParameters } from "./client.ts";
 import { Collector, DOCUMENT, sortFindings, type Finding } from "./findings.ts";
 import { judge, slots } from "./judge.ts";
 import { normaliseSubset } from "./normalise.ts";
@@ -10,6 +13,7 @@ import { compareParameters, parametersOf } from "./parameters.ts";
 import { bodySlot, compareResponses } from "./responses.ts";
 import { compareRest } from "./rest.ts";
 import { compareSecurity, sameMeaning } from "./security.ts";
+import { otherPrefix, successorOf } from "./successor.ts";
 import { asNode, brief, deepEqual, isNode, sortedKeys, type Node } from "./util.ts";
 
 /** One side of a comparison: a client subset as extractClientSubset returns it. */
@@ -19,6 +23,10 @@ export interface Subset {
   /** The client's operations the document lacks. */
   missing: string[];
   elsewhere?: ElsewhereHint;
+  /** The whole parsed document, where missing operations are looked for. */
+  document?: OpenApiDocument;
+  /** References outside the client's operations that do not resolve (the extraction skips them). */
+  brokenRefs?: BrokenRef[];
 }
 
 /** A parsed document → the subset drift compares (the same extraction as vendoring). */
@@ -26,13 +34,16 @@ export async function subsetOf(
   doc: OpenApiDocument,
   location: string,
   version: ApiVersion,
+  limits?: Partial<ReadLimits>,
 ): Promise<Subset> {
-  return extractClientSubset(doc, {
+  const extracted = await extractClientSubset(doc, {
     version,
     location,
     allowMissing: true,
     dropExtensions: true,
+    ...(limits ? { limits } : {}),
   });
+  return { ...extracted, document: doc };
 }
 
 /** The client's operations of a version in report order, then `document`. */
@@ -61,11 +72,11 @@ interface Side {
 
 function compareOperation(
   out: Collector,
-  path: string,
-  method: string,
+  spec: { name: OperationName; path: string; method: string },
   base: Side,
   revision: Side,
 ) {
+  const { path, method } = spec;
   const b = base.op;
   const r = revision.op;
   compareParameters(
@@ -73,6 +84,7 @@ function compareOperation(
     parametersOf(base.item, b),
     parametersOf(revision.item, r),
     slots.operation(path, method, { old: ["parameters"], new: ["parameters"] }),
+    new Set(sentParameters(spec.name).map(parameterKey)),
   );
   compareResponses(out, asNode(b.responses), asNode(r.responses), bodySlot(path, method));
   compareSecurity(out, base, revision);
@@ -207,10 +219,19 @@ export async function compareSubsets(
   const collectors: Collector[] = [];
   const doc = new Collector(version, DOCUMENT);
 
-  if (revision.elsewhere && revision.missing.length === operationsOf(version).length) {
+  const allMissing = revision.missing.length === operationsOf(version).length;
+  const prefix =
+    allMissing && revision.document ? otherPrefix(revision.document, version) : undefined;
+  if (allMissing && (revision.elsewhere || prefix)) {
     // A document for another version: one finding that says so, not "removed" per operation.
     // Its info, tags and servers are another version's, so they are not compared either.
-    doc.add("api-under-other-version", "paths", describeElsewhere(revision.elsewhere, version));
+    doc.add(
+      "api-under-other-version",
+      "paths",
+      revision.elsewhere
+        ? describeElsewhere(revision.elsewhere, version)
+        : `this upstream describes the client's operations under \`${prefix}\`, a version the client does not speak; the client targets \`/${version}\` here`,
+    );
   } else {
     for (const spec of operationsOf(version)) {
       const method = spec.method.toLowerCase();
@@ -223,22 +244,31 @@ export async function compareSubsets(
       if (!isNode(bOp)) continue; // the vendored file lacks it: vendor refuses that, so never here
       if (!isNode(rOp)) {
         const deprecated = bOp.deprecated === true;
+        const successor = revision.document && successorOf(revision.document, bOp, spec.key);
         out.add(
           deprecated ? "api-removed-with-deprecation" : "api-removed-without-deprecation",
           "",
-          `the upstream no longer describes ${spec.key}${deprecated ? " (it was deprecated)" : ", and it was never deprecated"}`,
+          `the upstream no longer describes ${spec.key}${deprecated ? " (it was deprecated)" : ", and it was never deprecated"}` +
+            (successor ? `; it likely moved to ${successor}` : ""),
         );
         continue;
       }
       compareOperation(
         out,
-        spec.path,
-        method,
+        { name: spec.name, path: spec.path, method },
         { item: bItem, op: bOp, doc: b },
         { item: rItem, op: rOp, doc: r },
       );
     }
     compareDocument(doc, b, r);
+  }
+  for (const broken of revision.brokenRefs ?? []) {
+    doc.add(
+      "broken-ref-outside-client",
+      broken.at,
+      `the reference ${brief(broken.ref, 120)} at ${brief(broken.at, 120)} does not resolve` +
+        (broken.reason ? ` (${broken.reason.slice(0, 120)})` : ""),
+    );
   }
   collectors.push(doc);
 

@@ -35,7 +35,7 @@ interface Pending {
   fact: (verdict: Verdict) => string;
 }
 
-/** A last check over a whole body: reported only when it fails and nothing under it is ERR. */
+/** A last check over a whole body: reported only when it fails and nothing under it already says so (WARN or ERR). */
 interface Net {
   path: string;
   check: Check;
@@ -87,7 +87,7 @@ export class Collector {
     this.nets.forEach((n, i) => {
       const verdict = verdicts[this.pending.length + i] ?? { fits: false, old: "", new: "" };
       const under = (p: string) => p === n.path || p.startsWith(`${n.path}.`);
-      if (verdict.fits || out.some((f) => f.level === "ERR" && under(f.path))) return;
+      if (verdict.fits || out.some((f) => f.level !== "INFO" && under(f.path))) return;
       out.push(this.finding(n.id, n.path, n.fact(verdict)));
     });
     return out;

@@ -1,20 +1,18 @@
 // Request parameters: the client sends the old ones, so the compiler asks whether the old
 // parameters still fit the new ones. Header names are matched case-insensitively.
+import { parameterKey } from "./client.ts";
 import type { Collector } from "./findings.ts";
 import { checks, slots, type Slot } from "./judge.ts";
 import { compareRest } from "./rest.ts";
 import { requestFormatConcern } from "./schema.ts";
 import { asNode, deepEqual, isNode, type Node } from "./util.ts";
 
-const key = (p: Node) =>
-  `${String(p.in)}.${p.in === "header" ? String(p.name).toLowerCase() : String(p.name)}`;
-
 /** The parameters a client sees for an operation: path-level ones, overridden by the operation's. */
 export function parametersOf(pathItem: Node, operation: Node): Map<string, Node> {
   const params = new Map<string, Node>();
   for (const list of [pathItem.parameters, operation.parameters]) {
     if (!Array.isArray(list)) continue;
-    for (const p of list) if (isNode(p)) params.set(key(p), p);
+    for (const p of list) if (isNode(p)) params.set(parameterKey(p), p);
   }
   return params;
 }
@@ -37,6 +35,8 @@ export function compareParameters(
   revision: Map<string, Node>,
   /** `paths[path][method]["parameters"]` in the old and new types. */
   parameters: Slot,
+  /** The parameterKey()s of the parameters the client sends (when the caller asks). */
+  sent: ReadonlySet<string>,
 ) {
   const group = (where: string) => slots.group(slots.property(parameters, where));
   const keys = [...new Set([...base.keys(), ...revision.keys()])].sort();
@@ -50,6 +50,22 @@ export function compareParameters(
     const path = `parameters.${where}.${bName}`;
     const grp = group(where);
     const presence = checks.presence("request", grp, bName, rName);
+    if (!r && sent.has(k)) {
+      // On the wire a renamed header is a removed one: the API ignores what the client sends.
+      const successors = [...revision.keys()].filter(
+        (n) => !base.has(n) && n.startsWith(`${where}.`),
+      );
+      const successor =
+        successors.length === 1
+          ? `; a new ${where} \`${String(revision.get(successors[0]!)?.name)}\` is`
+          : "";
+      out.add(
+        "request-parameter-sent-removed",
+        path,
+        `the ${label} is no longer documented${successor}`,
+      );
+      continue;
+    }
     if (!r) {
       out.judge(
         path,

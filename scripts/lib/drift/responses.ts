@@ -1,5 +1,7 @@
 // Responses: statuses, media types, and each body through the schema walker. The compiler checks
 // every body the walker found a change in, so a change no rule describes still gets its verdict.
+// Only a success body the client can no longer read as JSON is ERR here; whether src/ still
+// compiles with the new types, the maintainer loop decides (scripts/lib/drift/loop.ts).
 import type { Collector } from "./findings.ts";
 import { checks, slots, type Slot } from "./judge.ts";
 import { compareRest } from "./rest.ts";
@@ -70,10 +72,17 @@ function compareResponse(
   const pairs = pairMedia(bContent, rContent);
   const paired = (side: 0 | 1, media: string) => pairs.some((pair) => pair[side] === media);
 
+  // The client reads a success body as JSON; an error body it reads whatever its media type.
+  const success = isSuccess(status);
+  const jsonLeft = Object.keys(rContent).some((m) => JSON_MEDIA.test(m));
   for (const media of Object.keys(bContent).sort()) {
     if (paired(0, media)) continue;
     out.add(
-      "response-media-type-removed",
+      !success
+        ? "response-error-media-type-changed"
+        : JSON_MEDIA.test(media) && !jsonLeft
+          ? "response-media-type-removed"
+          : "response-media-type-dropped",
       `responses.${status}.${media}`,
       `the ${status} response no longer offers ${media}`,
     );
@@ -82,7 +91,7 @@ function compareResponse(
     const prefix = `responses.${status}.${bMedia}`;
     if (bMedia !== rMedia) {
       out.add(
-        "response-media-type-changed",
+        success ? "response-media-type-changed" : "response-error-media-type-changed",
         prefix,
         `the ${status} media type is now \`${rMedia}\` (still JSON); the generated validator looks up \`${bMedia}\``,
       );

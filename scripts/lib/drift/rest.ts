@@ -19,10 +19,6 @@ export const BREAKING: Record<Side, RuleId> = {
   response: "response-property-type-changed",
   request: "request-parameter-type-changed",
 };
-export const COMPATIBLE: Record<Side, RuleId> = {
-  response: "response-property-type-compatible",
-  request: "request-parameter-type-generalized",
-};
 
 export function compareRest(
   out: Collector,

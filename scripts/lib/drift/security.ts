@@ -1,5 +1,8 @@
 // Security requirements, compared by what they mean on the wire, not by the schemes' names. The
-// types cannot see any of it, so these are rules.
+// types cannot see any of it, so these are rules: what the client sends for its version (its
+// default key prefix included) either meets the new requirements or it does not.
+import type { ApiVersion } from "../../../src/operations.ts";
+import { credentialOf, describeCredential } from "./client.ts";
 import type { Collector } from "./findings.ts";
 import { asNode, brief, isNode, type Node } from "./util.ts";
 
@@ -69,6 +72,32 @@ function requirementsOf(operation: Node, doc: Node): Requirement[] {
   });
 }
 
+/** Whether what the client sends (its credential for `version`) meets one scheme. */
+function meets(scheme: unknown, version: ApiVersion): boolean {
+  const s = asNode(scheme);
+  const { header, prefix } = credentialOf(version);
+  if (s.type === "apiKey") {
+    return s.in === "header" && String(s.name).toLowerCase() === header.toLowerCase();
+  }
+  if (s.type === "http") return String(s.scheme).toLowerCase() === prefix.toLowerCase();
+  return false; // OAuth 2 and OpenID Connect want a token the client never obtains
+}
+
+/** A requirement list is met when one requirement's schemes are all met; none listed needs nothing. */
+function met(operation: Node, doc: Node, version: ApiVersion): boolean {
+  const schemes = asNode(asNode(doc.components).securitySchemes);
+  const list = Array.isArray(operation.security)
+    ? operation.security
+    : Array.isArray(doc.security)
+      ? doc.security
+      : [];
+  const requirements = list.filter(isNode);
+  return (
+    requirements.length === 0 ||
+    requirements.some((req) => Object.keys(req).every((name) => meets(schemes[name], version)))
+  );
+}
+
 export function compareSecurity(
   out: Collector,
   base: { op: Node; doc: Node },
@@ -78,34 +107,24 @@ export function compareSecurity(
   const r = requirementsOf(revision.op, revision.doc);
   const bKeys = new Set(b.map((x) => x.key));
   const rKeys = new Set(r.map((x) => x.key));
-  const added = r.filter((x) => !bKeys.has(x.key));
-  const removed = b.filter((x) => !rKeys.has(x.key));
+  const changed = r.some((x) => !bKeys.has(x.key)) || b.some((x) => !rKeys.has(x.key));
   const list = (reqs: Requirement[]) => reqs.map((x) => x.meaning).join("; or ") || "none";
+  const sends = `the client sends ${describeCredential(out.version)}`;
 
-  if (added.length > 0 && removed.length > 0) {
+  if (changed && !met(revision.op, revision.doc, out.version)) {
     out.add(
-      "api-security-updated",
+      "api-security-not-met",
       "security",
-      `authentication changed from ${list(b)} to ${list(r)}`,
+      `authentication changed from ${list(b)} to ${list(r)}, and ${sends}, which meets none of it`,
     );
-  } else if (added.length > 0) {
+  } else if (changed && r.length === 0) {
+    out.add("api-security-removed", "security", "the operation no longer lists authentication");
+  } else if (changed) {
     out.add(
-      "api-security-added",
+      "api-security-changed",
       "security",
-      b.length === 0
-        ? `the operation now requires ${list(added)}, which it did not before`
-        : `a new security requirement (${list(added)}) is listed beside ${list(b)}, and the client satisfies only the old one`,
+      `authentication changed from ${list(b)} to ${list(r)}, and ${sends}, which meets it`,
     );
-  } else if (removed.length > 0) {
-    if (r.length === 0) {
-      out.add("api-security-removed", "security", "the operation no longer lists authentication");
-    } else {
-      out.add(
-        "api-security-updated",
-        "security",
-        `the security requirement ${list(removed)} was dropped, leaving ${list(r)}`,
-      );
-    }
   } else {
     const names = (reqs: Requirement[]) => reqs.map((x) => x.names).join(", ");
     if (names(b) !== names(r)) {
