@@ -22,6 +22,7 @@ export default defineConfig({
       "test/closed-port.test.ts",
       "test/http-info.test.ts",
       "test/input-checks.test.ts",
+      "test/error-classes.test.ts",
     ],
     testTimeout: 20_000,
   },

@@ -26,6 +26,7 @@ export function nextHop(
   } catch {
     return "redirect to an unreadable location refused";
   }
+  // Stryker disable next-line Regex: a URL's protocol is a scheme and one colon, so the $ changes nothing
   if (!/^https?:$/.test(to.protocol)) return redact(`redirect to ${to.protocol} refused`);
   // Fetch would refuse such a URL with an error quoting it; the credentials may be the key.
   if (to.username || to.password) return "redirect to a location with credentials refused";

@@ -27,8 +27,10 @@ export function isRetryable(error: StabilityError): boolean {
  */
 export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
   // Header values arrive trimmed (the Fetch standard normalises them).
+  // Stryker disable next-line StringLiteral: any non-decimal fallback reads as absent
   const ms = headers.get("retry-after-ms") ?? "";
   if (DECIMAL.test(ms)) return Number(ms);
+  // Stryker disable next-line StringLiteral: a fallback without hh:mm:ss or digits reads as absent
   const value = headers.get("retry-after") ?? "";
   if (DECIMAL.test(value)) return Number(value) * 1000;
   // Date.parse alone reads "-5" or "abc 1" as dates long past, which would mean "retry at once";

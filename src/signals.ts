@@ -46,6 +46,7 @@ export function sleep(
       signal &&
       watch(signal, () => {
         clearTimeout(timer);
+        // Stryker disable next-line OptionalChaining: the listener exists only once unwatch does
         unwatch?.();
         reject(aborted(target, signal, " while waiting to retry"));
       });

@@ -2,6 +2,7 @@
 // (and the organization option above all) wins, and Authorization is always the client's own.
 import { describe, expect, it } from "vitest";
 import { createStabilityClient } from "../src/index.ts";
+import { mergeHeaders } from "../src/headers.ts";
 import { clientFor, json, recordingFetch, refusal, serverPerTest } from "./helpers/server.ts";
 
 const apiKey = "sk-headers-test-key-0123456789";
@@ -103,5 +104,37 @@ describe("which hosts count as loopback, where plain http:// may carry the key",
     expect(error.problem).toMatch(
       /^is plain http:\/\/ to .*, which would send the key in clear text$/,
     );
+  });
+});
+
+describe("which header names and values the client sends", () => {
+  it("sends a header whose name only begins with __proto__", async () => {
+    const { fetch, requests } = recordingFetch();
+    await createStabilityClient({ apiKey, fetch, headers: { __proto__x: "v" } }).balance();
+    expect(requests[0]?.headers.get("__proto__x")).toBe("v");
+  });
+
+  it("refuses a header value that is not a string, naming the header, before sending", async () => {
+    const { fetch, requests } = recordingFetch();
+    const headers = { "X-Trace": 5 } as unknown as Record<string, string>;
+    const error = await createStabilityClient({ apiKey, fetch })
+      .balance({ headers })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "StabilityInputError", field: "headers.X-Trace" });
+    expect(requests).toHaveLength(0);
+  });
+});
+
+describe("mergeHeaders", () => {
+  it("skips a header whose value is undefined (an optional header not given)", () => {
+    expect(mergeHeaders({ Accept: "application/json" }, { accept: undefined, "X-A": "1" })).toEqual(
+      { Accept: "application/json", "X-A": "1" },
+    );
+  });
+
+  it("never lets extra headers replace Authorization, in any case", () => {
+    expect(mergeHeaders({ Authorization: "k" }, { AUTHORIZATION: "other" })).toEqual({
+      Authorization: "k",
+    });
   });
 });

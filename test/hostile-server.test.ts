@@ -179,3 +179,20 @@ describe("decoding", () => {
     expect(error.body).toMatchObject({ message: "café ☕ 𝄞" });
   });
 });
+
+describe("responses without a body", () => {
+  it("reads a 204 with no body as an empty body where JSON was expected", async () => {
+    const server = await serve((_req, res) => res.writeHead(204).end());
+    const error = await failure(clientFor(server, { apiKey }).balance());
+    expect(error).toBeInstanceOf(StabilityResponseError);
+    expect(error.message).toBe("GET /v1alpha/user/balance: 204 empty body where JSON was expected");
+  });
+
+  it("keeps a bodiless error status as its class with an empty body", async () => {
+    const { fetch } = recordingFetch(() => new Response(null, { status: 500 }));
+    const client = createStabilityClient({ apiKey, fetch, maxRetries: 0, logLevel: "off" });
+    const error = await failure(client.balance());
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect((error as StabilityApiError).body).toBe("");
+  });
+});

@@ -270,3 +270,37 @@ describe("redirects that echo the key", () => {
     }
   });
 });
+
+describe("which redirect targets are refused", () => {
+  it("refuses a Location that is not a URL, without sending anything more", async () => {
+    const { fetch, requests } = redirectingFetch(302, "http://[");
+    const client = createStabilityClient({ apiKey, fetch, logLevel: "off" });
+    const error = await failure(client.balance());
+    expect(error.constructor).toBe(StabilityResponseError);
+    expect(error.message).toMatch(/302 redirect to an unreadable location refused$/);
+    expect(requests).toHaveLength(1);
+  });
+
+  it("refuses a scheme that merely ends in http", async () => {
+    const { fetch, requests } = redirectingFetch(302, "xhttps://api.stability.ai/x");
+    const client = createStabilityClient({ apiKey, fetch, logLevel: "off" });
+    const error = await failure(client.balance());
+    expect(error.message).toMatch(/302 redirect to xhttps: refused$/);
+    expect(requests).toHaveLength(1);
+  });
+
+  it("follows plain http within the baseUrl's own origin, which the caller allowed", async () => {
+    const baseUrl = "http://api.example.test";
+    const { fetch, requests } = recordingFetch((request) =>
+      request.url.endsWith(balancePath)
+        ? new Response(null, { status: 302, headers: { location: `${baseUrl}${balancePath}2` } })
+        : Response.json({ credits: 7 }),
+    );
+    const options = { apiKey, fetch, baseUrl, allowInsecureHttp: true, logLevel: "off" } as const;
+    await expect(createStabilityClient(options).balance()).resolves.toEqual({ credits: 7 });
+    expect(requests.map((r) => [r.url, r.headers.get("authorization")])).toEqual([
+      [`${baseUrl}${balancePath}`, apiKey],
+      [`${baseUrl}${balancePath}2`, apiKey],
+    ]);
+  });
+});

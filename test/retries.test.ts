@@ -278,6 +278,15 @@ describe("parseRetryAfter", () => {
     expect(parse({ "retry-after-ms": "250", "retry-after": "9" })).toBe(250);
   });
 
+  it("reads decimals with more than one digit after the point", () => {
+    expect(parse({ "retry-after-ms": "12.75" })).toBe(12.75);
+    expect(parse({ "retry-after": "1.25" })).toBe(1250);
+  });
+
+  it("reads the epoch itself as an HTTP date long past, so no wait", () => {
+    expect(parse({ "retry-after": "Thu, 01 Jan 1970 00:00:00 GMT" })).toBe(0);
+  });
+
   it("ignores garbage, so the default backoff applies", () => {
     for (const value of ["soon", "-5", "5 seconds", "1 2 3", "abc 1", "Monday", ""])
       expect(parse({ "retry-after": value }), value).toBeUndefined();

@@ -6,11 +6,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   InternalServerError,
   StabilityAbortError,
+  StabilityConnectionError,
   StabilityTimeoutError,
   createStabilityClient,
   type Logger,
 } from "../src/index.ts";
-import { clientFor, delayed, failure, json, serverPerTest } from "./helpers/server.ts";
+import { clientFor, closedPort, delayed, failure, json, serverPerTest } from "./helpers/server.ts";
 
 const apiKey = "sk-signals-test-key";
 const serve = serverPerTest();
@@ -238,4 +239,69 @@ describe("a fetch that ignores its signal", () => {
       expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
     },
   );
+});
+
+describe("what an abort says", () => {
+  it("says only that the caller's signal aborted the call, when it aborts an attempt", async () => {
+    const caller = new AbortController();
+    const server = await serve((_req, _res) => caller.abort());
+    const client = clientFor(server, { apiKey, maxRetries: 0 });
+    const error = await failure(client.balance({ signal: caller.signal }));
+    expect(error).toBeInstanceOf(StabilityAbortError);
+    expect(error.message).toBe("GET /v1alpha/user/balance: aborted by the caller's signal");
+  });
+
+  it("says it came while waiting to retry, when the signal aborts before the wait", async () => {
+    // The retry is logged at `info` just before the wait; aborting there leaves the wait an
+    // already-aborted signal.
+    const caller = new AbortController();
+    const server = await serve(json(503, {}, { "retry-after-ms": "50" }), ok);
+    const logger: Logger = {
+      error: () => {},
+      warn: () => {},
+      info: () => caller.abort(),
+      debug: () => {},
+    };
+    const client = clientFor(server, { apiKey, logLevel: "info", logger });
+    const error = await failure(client.balance({ signal: caller.signal }));
+    expect(error).toBeInstanceOf(StabilityAbortError);
+    expect(error.message).toBe(
+      "GET /v1alpha/user/balance: aborted by the caller's signal while waiting to retry",
+    );
+    expect(server.received).toHaveLength(1);
+  });
+
+  it("says it came while waiting to retry, when the signal aborts during the wait", async () => {
+    const caller = new AbortController();
+    const server = await serve(json(503, {}, { "retry-after-ms": "250" }), ok);
+    const logger: Logger = {
+      error: () => {},
+      warn: () => {},
+      info: () => void setTimeout(() => caller.abort(), 20),
+      debug: () => {},
+    };
+    const client = clientFor(server, { apiKey, logLevel: "info", logger });
+    const error = await failure(client.balance({ signal: caller.signal }));
+    expect(error.message).toMatch(/aborted by the caller's signal while waiting to retry$/);
+    expect(server.received).toHaveLength(1);
+    expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
+  });
+});
+
+describe("timeoutMs: Infinity without a signal", () => {
+  it("still reports a refused connection as a StabilityConnectionError", async () => {
+    const baseUrl = `http://127.0.0.1:${await closedPort()}`;
+    const client = createStabilityClient({
+      apiKey,
+      baseUrl,
+      timeoutMs: Infinity,
+      maxRetries: 0,
+      logLevel: "off",
+    });
+    const error = await failure(client.balance());
+    expect(error.constructor).toBe(StabilityConnectionError);
+    expect(error.message).toMatch(
+      /^GET \/v1alpha\/user\/balance: connection to 127\.0\.0\.1:\d+ failed/,
+    );
+  });
 });
