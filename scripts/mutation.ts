@@ -14,7 +14,7 @@ const REPORT = "reports/mutation/mutation.json";
 const DETECTED = new Set(["Killed", "Timeout"]);
 const UNDETECTED = new Set(["Survived", "NoCoverage"]);
 
-parseFlags({}, "usage: npm run test:mutation (StrykerJS over the security modules; about 15 min)");
+parseFlags({}, "usage: npm run test:mutation (StrykerJS over the security modules; about 11 min)");
 
 console.log("test:mutation: running StrykerJS (stryker.config.json)");
 const started = performance.now();
