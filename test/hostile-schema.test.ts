@@ -2,7 +2,6 @@
 // again by generate), inherited names (`constructor`, `toString`, `__proto__` stay data), and
 // strings shaped to break out of a comment, a string or a template, in every place a string
 // reaches the generated files. Each generated set is compiled with TypeScript and run.
-import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,35 +12,12 @@ import { generateVersion } from "../scripts/lib/generate.ts";
 import { UpstreamError } from "../scripts/lib/upstream/error.ts";
 import { vendorVersion } from "../scripts/lib/vendor.ts";
 import { runTs } from "./helpers/server.ts";
+import { SUBSET, schemaOf, type Doc, type Operation, type Schema } from "./helpers/subset-doc.ts";
 
-/** Just enough of a document's shape for the fixtures' mutations. */
-interface Schema {
-  properties: Record<string, unknown>;
-  required?: string[];
-  example?: unknown;
-  [key: string]: unknown;
-}
-interface Operation {
-  responses: Record<string, { content: Record<string, { example?: unknown }> }>;
-  parameters: { description?: string }[];
-  [key: string]: unknown;
-}
-interface Doc {
-  components: { schemas: Record<string, unknown> };
-  paths: Record<string, { get: Operation }>;
-  [key: string]: unknown;
-}
-/** A schema of the document by name; a fixture that no longer fits fails loudly. */
-const schemaOf = (doc: Doc, name: string): Schema => {
-  const found = doc.components.schemas[name];
-  if (found === undefined) throw new Error(`no schema ${name} in the committed subset`);
-  return found as Schema;
-};
 /** The balance operation of the v1alpha subset. */
 const balanceOp = (doc: Doc): Operation => doc.paths["/v1alpha/user/balance"]!.get;
-const SPEC = readFileSync(new URL("../openapi/v1alpha.openapi.json", import.meta.url), "utf8");
 /** The committed v1alpha subset, fresh each call, and its balance body schema. */
-const spec = (): Doc => JSON.parse(SPEC) as Doc;
+const spec = (): Doc => JSON.parse(SUBSET) as Doc;
 const balanceBody = (doc: Doc): Schema => schemaOf(doc, "BalanceResponseBody");
 const BALANCE = "GET /v1alpha/user/balance";
 
@@ -226,7 +202,7 @@ describe.concurrent("inherited names stay data", () => {
 
   it("a property named __proto__ survives vendoring and reaches types, validators and examples", async () => {
     const doc = JSON.parse(
-      SPEC.replace(
+      SUBSET.replace(
         '"credits": {',
         '"__proto__": {"type": "string", "example": "proto-example"}, "credits": {',
       ),

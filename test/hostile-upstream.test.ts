@@ -3,7 +3,6 @@
 // scheme), YAML aliases are bounded, and only the client's `$ref` closure has to resolve. Each
 // case builds its document from the committed v1alpha subset and serves it from 127.0.0.1.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -23,31 +22,8 @@ import {
   type Behaviour,
   type TestServer,
 } from "./helpers/server.ts";
+import { SUBSET, schemaOf, type Doc } from "./helpers/subset-doc.ts";
 
-/** Just enough of a document's shape for the fixtures' mutations. */
-interface Schema {
-  properties: Record<string, unknown>;
-  required?: string[];
-  example?: unknown;
-  [key: string]: unknown;
-}
-interface Operation {
-  responses: Record<string, { content: Record<string, { example?: unknown }> }>;
-  parameters: { description?: string }[];
-  [key: string]: unknown;
-}
-interface Doc {
-  components: { schemas: Record<string, unknown> };
-  paths: Record<string, { get: Operation }>;
-  [key: string]: unknown;
-}
-/** A schema of the document by name; a fixture that no longer fits fails loudly. */
-const schemaOf = (doc: Doc, name: string): Schema => {
-  const found = doc.components.schemas[name];
-  if (found === undefined) throw new Error(`no schema ${name} in the committed subset`);
-  return found as Schema;
-};
-const SUBSET = readFileSync(new URL("../openapi/v1alpha.openapi.json", import.meta.url), "utf8");
 /** The committed v1alpha subset as an upstream document (a fresh copy each call). */
 const upstreamDoc = (): Doc => {
   const { "x-provenance": _provenance, ...doc } = JSON.parse(SUBSET) as Doc;
