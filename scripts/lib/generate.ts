@@ -87,7 +87,7 @@ export async function generateVersion(
     [out(PIPELINE[version].types), types],
     [out(PIPELINE[version].validators), validators],
     [out(PIPELINE[version].examples), examples],
-    [out(`${version}.operations.ts`), metadata],
+    [out(PIPELINE[version].operations), metadata],
   ];
 }
 

@@ -9,7 +9,14 @@ export const DEFAULT_API_VERSION: ApiVersion = "v1alpha";
 /** Per API version: its default upstream, its vendored subset and its generated files (from the repo root). */
 export const PIPELINE: Record<
   ApiVersion,
-  { upstream: string; vendored: string; types: string; validators: string; examples: string }
+  {
+    upstream: string;
+    vendored: string;
+    types: string;
+    validators: string;
+    examples: string;
+    operations: string;
+  }
 > = Object.fromEntries(
   API_VERSIONS.map((version) => [
     version,
@@ -20,6 +27,7 @@ export const PIPELINE: Record<
       types: `src/generated/${version}.ts`,
       validators: `src/generated/${version}.validators.ts`,
       examples: `src/generated/${version}.examples.ts`,
+      operations: `src/generated/${version}.operations.ts`,
     },
   ]),
 ) as never;

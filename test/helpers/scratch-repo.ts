@@ -12,6 +12,9 @@ import type { ApiVersion } from "../../src/operations.ts";
 import { generateVersion } from "../../scripts/lib/generate.ts";
 import { PIPELINE } from "../../scripts/lib/pipeline.ts";
 import { vendorVersion, type VendorResult } from "../../scripts/lib/vendor.ts";
+// One compiler message and its one-line form, as drift reports them (scripts/lib/drift/compile.ts).
+import type { CompileError } from "../../scripts/lib/drift/compile.ts";
+export { describeError, type CompileError } from "../../scripts/lib/drift/compile.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 // require(), not import: an ES import makes Node scan typescript.js's 9 MB for export names (~0.5 s).
@@ -19,18 +22,6 @@ const ts = createRequire(import.meta.url)("typescript") as typeof import("typesc
 type SourceFile = import("typescript").SourceFile;
 type BuilderProgram = import("typescript").SemanticDiagnosticsBuilderProgram;
 type CompilerHost = import("typescript").CompilerHost;
-
-/** One compiler message, its file relative to the scratch root ("" for a global one). */
-export interface CompileError {
-  file: string;
-  line: number;
-  code: number;
-  message: string;
-}
-
-/** "src/spec.ts:97 TS2344 Type '…' does not satisfy the constraint 'true'." */
-export const describeError = (e: CompileError) =>
-  `${e.file}:${e.line} TS${e.code} ${e.message.split("\n")[0] ?? ""}`;
 
 export interface ScratchRepo {
   /** The scratch repository's root (a temporary directory). */
@@ -52,6 +43,7 @@ export const OUTPUTS = Object.values(PIPELINE).flatMap((p) => [
   p.types,
   p.validators,
   p.examples,
+  p.operations,
 ]);
 
 export async function scratchRepo(): Promise<ScratchRepo> {
