@@ -18,6 +18,7 @@ import { createStabilityClient } from "../src/index.ts";
 import { operationPath } from "../src/operations.ts";
 import type { paths } from "../src/generated/v1alpha.ts";
 import { fail, parseFlags } from "./lib/cli-args.ts";
+import { DEFAULT_API_VERSION, PIPELINE } from "./lib/pipeline.ts";
 
 const flags = parseFlags(
   {
@@ -26,7 +27,7 @@ const flags = parseFlags(
     imports: { type: "string", default: "60" },
     upstream: {
       type: "string",
-      default: "openapi/upstream/stability-rest-v1alpha.2023-01.openapi.json",
+      default: PIPELINE[DEFAULT_API_VERSION].upstreamCopy,
     },
   },
   "usage: npm run bench -- [--rounds N] [--calls N] [--imports N] [--upstream <file>]",

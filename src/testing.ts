@@ -63,8 +63,9 @@ export interface MockFetch {
 
 // What each version answers by default: its spec's examples, typed as the client reads them (so an
 // example that no longer fits the schema fails tsc here). The API answers a missing key the same
-// way under every prefix, and only v1 documents it, so its 401 serves v1alpha too.
-const unauthorized: ApiErrorBody = v1alpha.unauthorized ?? v1.unauthorized;
+// way under every prefix; v1 gives that 401 an example of its own ("missing authorization header"),
+// v1alpha only examples of a generic error's fields ("bad_request"), so v1's serves both.
+const unauthorized: ApiErrorBody = v1.unauthorized;
 const EXAMPLES: { [V in ApiVersion]: { [N in OperationName]: Body<V, N> } } = { v1alpha, v1 };
 
 // "GET /v1/user/balance" → its version and operation, for every version the client speaks.

@@ -1,13 +1,15 @@
 // The maintainer's loop, as the README promises it: Stability edits its spec, the maintainer runs
 // `npm run vendor` and `npm run generate`, and the compiler says whether src/ still fits. Each case
-// edits one of Stability's own documents (the in-repo copies), vendors and generates it in-process
-// into a scratch copy of the repository, and compiles that copy's src/ (not the tests).
+// edits one of Stability's own documents (the committed copies of the default upstreams, named in
+// PIPELINE), vendors and generates it in-process into a scratch copy of the repository, and
+// compiles that copy's src/ (not the tests).
 import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { API_VERSIONS, type ApiVersion } from "../src/index.ts";
+import { PIPELINE } from "../scripts/lib/pipeline.ts";
 import {
   OUTPUTS,
   REPO_ROOT,
@@ -17,16 +19,12 @@ import {
   type ScratchRepo,
 } from "./helpers/scratch-repo.ts";
 
-/** Stability's documents the committed files were vendored from (see openapi/upstream/). */
-const UPSTREAM: Record<ApiVersion, string> = {
-  v1alpha: "openapi/upstream/stability-rest-v1alpha.2023-01.openapi.json",
-  v1: "openapi/upstream/stability-rest-v1.2023-03.openapi.json",
-};
-
 type Json = Record<string, unknown>;
 type Parameter = { $ref?: string; name?: string; in?: string; required?: boolean };
 const upstreamOf = (version: ApiVersion): Json =>
-  JSON.parse(readFileSync(new URL(`../${UPSTREAM[version]}`, import.meta.url), "utf8")) as Json;
+  JSON.parse(
+    readFileSync(new URL(`../${PIPELINE[version].upstreamCopy}`, import.meta.url), "utf8"),
+  ) as Json;
 
 // Edits find what they change the way a reader of either document would (v1 keeps the paths below
 // a /v1 server URL and the Organization header in components), and throw if it is not there.
@@ -154,7 +152,7 @@ describe("the maintainer loop: vendor, generate, compile src/", () => {
       // Gone first, so what is compared below is what vendor and generate wrote.
       await Promise.all(OUTPUTS.map((file) => rm(path.join(repo.root, file))));
       for (const version of API_VERSIONS) {
-        await repo.vendor(version, UPSTREAM[version]);
+        await repo.vendor(version, PIPELINE[version].upstreamCopy);
         await repo.generate(version);
       }
       expect(OUTPUTS).toHaveLength(5 * API_VERSIONS.length);

@@ -3,6 +3,9 @@ import { assertType, describe, expectTypeOf, it } from "vitest";
 import {
   VERSION,
   createStabilityClient,
+  type OPERATIONS,
+  type OperationName,
+  type ApiVersion,
   type Account,
   type Balance,
   type CallOptions,
@@ -20,6 +23,15 @@ import {
   type v1,
 } from "../src/index.ts";
 import { createMockFetch, type MockFetch, type MockFixtures } from "../src/testing.ts";
+// The spec's facts about the table's operations (operationIds), as generate wrote them.
+import type { operations as v1alphaMetadata } from "../src/generated/v1alpha.operations.ts";
+
+/** The generated `paths` keys the table's operations have in a version: `/v1/user/balance`, … */
+type TablePaths<V extends ApiVersion> = {
+  [N in OperationName]: `/${V}${(typeof OPERATIONS)[N]["path"]}`;
+}[OperationName];
+/** v1alpha's operationId of a table operation: the key it has in the exported `operations`. */
+type OperationId<N extends OperationName> = (typeof v1alphaMetadata)[N]["operationId"];
 
 const stability = createStabilityClient({ apiKey: "sk-test" });
 
@@ -107,16 +119,14 @@ describe("each version is typed by its own spec", () => {
 });
 
 describe("the generated types are exported", () => {
-  it("paths, components and operations describe the two operations", () => {
-    expectTypeOf<keyof paths>().toEqualTypeOf<"/v1alpha/user/account" | "/v1alpha/user/balance">();
+  it("paths and operations describe exactly the table's operations, operations by operationId", () => {
+    expectTypeOf<keyof paths>().toEqualTypeOf<TablePaths<"v1alpha">>();
+    expectTypeOf<keyof operations>().toEqualTypeOf<OperationId<OperationName>>();
     expectTypeOf<components["schemas"]["BalanceResponseBody"]>().toEqualTypeOf<
       Balance<"v1alpha">
     >();
-    expectTypeOf<keyof operations>().toEqualTypeOf<
-      "v1alpha/user/account" | "v1alpha/user/balance"
-    >();
     expectTypeOf<
-      NonNullable<operations["v1alpha/user/balance"]["parameters"]["header"]>
+      NonNullable<operations[OperationId<"balance">]["parameters"]["header"]>
     >().toEqualTypeOf<{ Organization?: string }>();
   });
 });
@@ -131,9 +141,11 @@ describe("raw is typed by the spec's paths", () => {
     expectTypeOf(account.data).toEqualTypeOf<Account<"v1alpha"> | undefined>();
   });
 
-  it("types error as the API's error body (or text) on v1alpha, whose spec documents no error", async () => {
+  it("types error on v1alpha as its spec's Error (401) or the API's error body (any other status)", async () => {
     const { data, error } = await stability.raw.GET("/v1alpha/user/balance");
-    expectTypeOf(error).toEqualTypeOf<ApiErrorBody | string | undefined>();
+    expectTypeOf(error).toEqualTypeOf<
+      components["schemas"]["Error"] | ApiErrorBody | string | undefined
+    >();
     if (error !== undefined) {
       expectTypeOf(data).toEqualTypeOf<undefined>();
       if (typeof error !== "string") expectTypeOf(error.message).toEqualTypeOf<string>();
@@ -213,7 +225,7 @@ describe("withOptions", () => {
     const onV1 = createStabilityClient({ apiKey: "sk-test", apiVersion: "v1" });
     expectTypeOf(onV1.withOptions({ timeoutMs: 5 }).raw.GET)
       .parameter(0)
-      .toEqualTypeOf<"/v1/user/account" | "/v1/user/balance">();
+      .toEqualTypeOf<TablePaths<"v1">>();
   });
 
   it("does not compile a new apiKey", () => {

@@ -6,11 +6,26 @@ import { UpstreamError } from "./upstream/error.ts";
 /** The version `--upstream` means when no `--api-version` is given (the seed's version). */
 export const DEFAULT_API_VERSION: ApiVersion = "v1alpha";
 
-/** Per API version: its default upstream, its vendored subset and its generated files (from the repo root). */
+/**
+ * Each version's default upstream as committed in openapi/upstream/ (Stability's file, byte for
+ * byte). The committed subset is vendored from it, so drift against the default upstream is clean
+ * until Stability changes the document, and vendoring needs no network; test/upstream-copies.test.ts
+ * vendors each copy again and must get the committed subset. A new version names its copy here.
+ */
+const UPSTREAM_COPIES: Record<ApiVersion, string> = {
+  v1alpha: "openapi/upstream/stability-rest-v1alpha.2023-03.openapi.json",
+  v1: "openapi/upstream/stability-rest-v1.2023-03.openapi.json",
+};
+
+/**
+ * Per API version: its default upstream and that document's committed copy, its vendored subset
+ * and its generated files (paths from the repository root).
+ */
 export const PIPELINE: Record<
   ApiVersion,
   {
     upstream: string;
+    upstreamCopy: string;
     vendored: string;
     types: string;
     validators: string;
@@ -23,6 +38,7 @@ export const PIPELINE: Record<
     {
       // Stability's own repository; needs a network.
       upstream: `https://raw.githubusercontent.com/Stability-AI/rest-api-support/main/generated/spec/${version}.json`,
+      upstreamCopy: UPSTREAM_COPIES[version],
       vendored: `openapi/${version}.openapi.json`,
       types: `src/generated/${version}.ts`,
       validators: `src/generated/${version}.validators.ts`,

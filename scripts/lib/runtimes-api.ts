@@ -28,8 +28,11 @@ function json(res: ServerResponse, status: number, body: unknown, headers = {}):
   res.end(JSON.stringify(body));
 }
 
+/** The spec's example account with two memberships, which the scenario counts. */
+const ACCOUNT = { ...examples.account, organizations: examples.account.organizations.slice(0, 2) };
+
 const ok: Behaviour = (res, path) =>
-  json(res, 200, path.endsWith("/account") ? examples.account : { credits: 42.5 });
+  json(res, 200, path.endsWith("/account") ? ACCOUNT : { credits: 42.5 });
 
 /** 64 KiB of JSON in about 100 gzipped bytes: over the scenario's 4096-byte cap once inflated. */
 const BOMB = gzipSync(JSON.stringify({ credits: 1, padding: "x".repeat(65_536) }));

@@ -4,17 +4,15 @@
 // below a /v1 server URL and the Organization header in components).
 import { readFileSync } from "node:fs";
 import type { ApiVersion } from "../../src/index.ts";
+import { PIPELINE } from "../../scripts/lib/pipeline.ts";
 
 export type Json = Record<string, unknown>;
 
-/** The documents the committed files were vendored from. */
-export const UPSTREAM: Record<ApiVersion, string> = {
-  v1alpha: "openapi/upstream/stability-rest-v1alpha.2023-01.openapi.json",
-  v1: "openapi/upstream/stability-rest-v1.2023-03.openapi.json",
-};
-
+/** The committed copy of a version's default upstream, which its committed files were vendored from. */
 export const upstreamOf = (version: ApiVersion): Json =>
-  JSON.parse(readFileSync(new URL(`../../${UPSTREAM[version]}`, import.meta.url), "utf8")) as Json;
+  JSON.parse(
+    readFileSync(new URL(`../../${PIPELINE[version].upstreamCopy}`, import.meta.url), "utf8"),
+  ) as Json;
 
 const obj = (value: unknown, what: string): Json => {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) return value as Json;

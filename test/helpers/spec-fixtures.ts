@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringifyYaml } from "@redocly/openapi-core";
+import { operationPath, operationsOf } from "../../src/operations.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const VENDORED_PATH = path.join(REPO_ROOT, "openapi/v1alpha.openapi.json");
@@ -31,9 +32,12 @@ const vendoredText = readFileSync(VENDORED_PATH, "utf8");
 /** A fresh copy of the vendored spec (`x-provenance` included; drift must ignore it). */
 export const vendoredSpec = (): Spec => obj(JSON.parse(vendoredText));
 
-const ACCOUNT = "/v1alpha/user/account";
-const BALANCE = "/v1alpha/user/balance";
-const ENGINES = "/v1alpha/engines/list";
+const ACCOUNT = operationPath("v1alpha", "account");
+const BALANCE = operationPath("v1alpha", "balance");
+/** An operation the client does not call: made up, and checked to be outside the table. */
+const OTHER = "/v1alpha/unrelated/things";
+if (operationsOf("v1alpha").some((op) => op.path === OTHER))
+  throw new Error(`spec-fixtures: ${OTHER} is in the operation table; pick another made-up path`);
 export const account = (doc: Spec): Spec => at(doc, "paths", ACCOUNT, "get");
 export const balance = (doc: Spec): Spec => at(doc, "paths", BALANCE, "get");
 export const schema = (doc: Spec, name: string): Spec => at(doc, "components", "schemas", name);
@@ -41,11 +45,25 @@ const property = (doc: Spec, name: string, prop: string) =>
   at(schema(doc, name), "properties", prop);
 const schemes = (doc: Spec) => at(doc, "components", "securitySchemes");
 const balanceParameters = (doc: Spec) => list(balance(doc).parameters, "balance parameters");
-const organizationHeader = (doc: Spec): Spec =>
+/** A parameter, or the component its `$ref` names (`#/components/parameters/organization`). */
+const resolved = (doc: Spec, p: unknown): Spec => {
+  const ref = obj(p).$ref;
+  return typeof ref === "string" ? at(doc, ...ref.slice(2).split("/")) : obj(p);
+};
+/** The Organization header balance declares, its `$ref` followed (an edit changes the component). */
+export const organizationHeader = (doc: Spec): Spec =>
   obj(
-    balanceParameters(doc).find((p) => obj(p).name === "Organization"),
+    balanceParameters(doc)
+      .map((p) => resolved(doc, p))
+      .find((p) => p.name === "Organization"),
     "the Organization header",
   );
+/** The name of the one security scheme the client's operations use. */
+const schemeName = (doc: Spec): string => {
+  const names = Object.keys(schemes(doc));
+  if (names.length !== 1) throw new Error("spec-fixtures: expected one security scheme");
+  return names[0]!;
+};
 const json200 = (op: Spec) => at(op, "responses", "200", "content", "application/json");
 
 /** Every key order reversed, recursively: same meaning, different bytes. */
@@ -83,21 +101,21 @@ const basePathInServer: Mutation = (doc) => {
 
 /** An operation the client does not use, with its own component and code samples. */
 const otherOperationAdded: Mutation = (doc) => {
-  at(doc, "components", "schemas").Engine = {
+  at(doc, "components", "schemas").Thing = {
     type: "object",
     properties: { id: { type: "string" }, name: { type: "string" } },
     required: ["id"],
   };
-  at(doc, "paths")[ENGINES] = {
+  at(doc, "paths")[OTHER] = {
     get: {
-      operationId: "v1alpha/engines#list",
-      "x-codeSamples": [{ lang: "Python", source: "print('engines')" }],
+      operationId: "unrelatedThings",
+      "x-codeSamples": [{ lang: "Python", source: "print('things')" }],
       responses: {
         "200": {
           description: "OK",
           content: {
             "application/json": {
-              schema: { type: "array", items: { $ref: "#/components/schemas/Engine" } },
+              schema: { type: "array", items: { $ref: "#/components/schemas/Thing" } },
             },
           },
         },
@@ -121,12 +139,12 @@ export const mutations = {
   otherOperationAdded,
   otherOperationChanged: (doc) => {
     otherOperationAdded(doc);
-    property(doc, "Engine", "id").type = "integer";
-    const engines = at(doc, "paths", ENGINES, "get");
-    engines.parameters = [
+    property(doc, "Thing", "id").type = "integer";
+    const other = at(doc, "paths", OTHER, "get");
+    other.parameters = [
       { in: "header", name: "X-Required", required: true, schema: { type: "string" } },
     ];
-    engines.security = [];
+    other.security = [];
   },
   basePathInServer,
   basePathV1: (doc) => {
@@ -195,7 +213,7 @@ export const mutations = {
     list(balance(doc).security, "balance security").push({ Bearer: [] });
   },
   securityChanged: (doc) => {
-    at(schemes(doc), "api_key_header_Authorization").name = "X-Api-Key";
+    at(schemes(doc), schemeName(doc)).name = "X-Api-Key";
   },
 
   // ── WARN ──
@@ -286,9 +304,9 @@ export const mutations = {
   optionalQueryAdded: (doc) => {
     balanceParameters(doc).push({ in: "query", name: "currency", schema: { type: "string" } });
   },
-  unauthorizedDocumented: (doc) => {
-    at(balance(doc), "responses")["401"] = {
-      description: "Unauthorized",
+  rateLimitDocumented: (doc) => {
+    at(balance(doc), "responses")["429"] = {
+      description: "Too many requests",
       content: {
         "application/json": {
           schema: {
@@ -304,8 +322,9 @@ export const mutations = {
     at(schema(doc, "AccountResponseBody"), "properties").plan = { type: "string" };
   },
   securitySchemeRenamed: (doc) => {
-    schemes(doc).ApiKeyAuth = schemes(doc).api_key_header_Authorization;
-    delete schemes(doc).api_key_header_Authorization;
+    const name = schemeName(doc);
+    schemes(doc).ApiKeyAuth = schemes(doc)[name];
+    delete schemes(doc)[name];
     for (const op of [account(doc), balance(doc)]) op.security = [{ ApiKeyAuth: [] }];
   },
   balanceDescriptionChanged: (doc) => {
@@ -321,7 +340,7 @@ export const mutations = {
     balance(doc).operationId = "getBalance";
   },
   securityBearer: (doc) => {
-    schemes(doc).api_key_header_Authorization = { type: "http", scheme: "bearer" };
+    schemes(doc)[schemeName(doc)] = { type: "http", scheme: "bearer" };
   },
   unauthorizedAsProblem: (doc) => {
     const content = at(balance(doc), "responses", "401", "content");
@@ -360,11 +379,11 @@ export function mutated(...names: MutationName[]): Spec {
   return doc;
 }
 
-/** A realistic multi-change drift: credits a string, a required header, a 401, organizations optional. */
+/** A realistic multi-change drift: credits a string, a required header, a 429, organizations optional. */
 export const REALISTIC_DRIFT: MutationName[] = [
   "creditsString",
   "requiredHeaderAdded",
-  "unauthorizedDocumented",
+  "rateLimitDocumented",
   "organizationsOptional",
 ];
 
