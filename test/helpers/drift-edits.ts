@@ -119,6 +119,12 @@ export const EDITS = {
   },
   /** Every path under `/v1beta`: a document for a version the client does not speak. */
   underV1beta: (doc) => {
+    // The version is in the server URL (`https://api.stability.ai/v1alpha`) or in each path.
+    const server = (doc.servers as { url: string }[] | undefined)?.[0];
+    if (server && /\/v1alpha$/.test(server.url)) {
+      server.url = server.url.replace(/\/v1alpha$/, "/v1beta");
+      return;
+    }
     for (const key of Object.keys(paths(doc))) {
       paths(doc)[key.replace(/^\/v1alpha/, "/v1beta")] = paths(doc)[key];
       delete paths(doc)[key];
