@@ -13,6 +13,7 @@ import {
   sortFindings,
   subsetOf,
   verdictFindings,
+  warmLoop,
   type Level,
 } from "./drift/index.ts";
 import {
@@ -102,6 +103,8 @@ export async function runDrift(args: string[], io: DriftIo): Promise<number> {
     return usageError("--vendored needs --api-version (one file per version)");
   }
 
+  // A compile, when one is needed, comes last: its typings are parsed meanwhile, in another thread.
+  warmLoop();
   // Progress goes to stderr so stdout is only the report (json parses, markdown appends cleanly).
   const step = (line: string) => io.stderr(`drift: ${line}\n`);
 

@@ -18,7 +18,8 @@ import { refuseExternalRefs } from "./upstream/refs.ts";
 const require = createRequire(import.meta.url);
 // openapi-typescript's CommonJS build (same version, same output): an ES `import` makes Node scan
 // all 9 MB of typescript.js for its export names first, about 0.5 s of every `generate --check`.
-const { default: openapiTS, astToString } =
+// Loaded on first use: drift imports this module but often has nothing to generate.
+const openapiTypescript = () =>
   require("openapi-typescript") as typeof import("openapi-typescript");
 const versionOf = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
 
@@ -68,6 +69,7 @@ export async function generateVersion(
       "",
     ].join("\n");
 
+  const { default: openapiTS, astToString } = openapiTypescript();
   const types =
     banner(`openapi-typescript ${versionOf("openapi-typescript")}`) +
     astToString(

@@ -4,6 +4,7 @@ import {
   StabilityInputError,
   VERSION,
   createStabilityClient,
+  type ApiVersion,
   type OperationName,
   type StabilityClient,
 } from "../index.js";
@@ -90,7 +91,9 @@ async function run(
   const proxy = await proxyOptions(env);
   const options = { ...clientOptions(values, env, (line) => io.err(line)), ...proxy };
   const fetch = proxy.fetch ?? globalThis.fetch;
-  const client = createStabilityClient(options) as StabilityClient;
+  // Typed as a client of any version from the start: converting a v1alpha client to one would make
+  // the compiler compare two instantiations of openapi-fetch's Client, a second of every type check.
+  const client: StabilityClient = createStabilityClient<ApiVersion>(options);
   const version = client.apiVersion;
   const { option, scopes, all } = scopesOf(values, name, version);
   const plan: Plan = {

@@ -91,7 +91,10 @@ export function runPlan(
     plan.scopes.map(async (scope): Promise<Result> => {
       const watch = watched(fetch);
       try {
-        const body = (await call(client.withOptions({ fetch: watch.fetch }), {
+        // Its own statement: as call()'s argument, the compiler would infer withOptions' version
+        // from call()'s parameter and compare openapi-fetch Clients, a second of every type check.
+        const scoped = client.withOptions({ fetch: watch.fetch });
+        const body = (await call(scoped, {
           ...(signal ? { signal } : {}),
           ...argument(plan, scope),
         })) as AnyBody<OperationName>;

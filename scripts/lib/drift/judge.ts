@@ -123,7 +123,11 @@ type Has<T, K extends PropertyKey> = T extends unknown ? { [P in keyof T as P ex
 `;
 
 async function typesOf(subset: OpenApiDocument, which: string): Promise<string> {
-  const { default: openapiTS, astToString } = await import("openapi-typescript");
+  // The CommonJS build, as scripts/lib/generate.ts loads it: an ES import would make Node scan
+  // typescript.js's 9 MB for export names.
+  const { default: openapiTS, astToString } = createRequire(import.meta.url)(
+    "openapi-typescript",
+  ) as typeof import("openapi-typescript");
   try {
     const ast = await openapiTS(
       structuredClone(subset) as unknown as Parameters<typeof openapiTS>[0],

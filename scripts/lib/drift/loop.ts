@@ -2,7 +2,7 @@
 // `npm run vendor` does), generate (the functions `npm run generate` calls), and compile all of
 // src/ with the candidate's generated files in place of src/generated/*. Its verdict is the one a
 // maintainer would meet after regenerating, so it decides ERR for every type change.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,10 +14,13 @@ import { extractClientSubset } from "../upstream/extract.ts";
 import type { ReadLimits } from "../upstream/read.ts";
 import type { OpenApiDocument } from "../upstream/parse.ts";
 import { checkPatterns } from "../upstream/patterns.ts";
-import { compileSrc, sameDeclarations, type CompileError } from "./compile.ts";
+import { compileSrc, sameDeclarations, warmCompiler, type CompileError } from "./compile.ts";
 
 /** The repository whose src/ is compiled (this one, wherever drift runs from). */
 export const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+
+/** Has the compiler's thread parse src/ now, in case the loop needs a compile later. */
+export const warmLoop = () => warmCompiler(REPO_ROOT);
 
 export interface LoopInput {
   version: ApiVersion;
@@ -106,9 +109,29 @@ async function generated(version: ApiVersion, spec: { text?: string; file?: stri
 const firstLine = (error: unknown) =>
   (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
 
+/** A vendored file's subset without its provenance, as text; undefined when it is not JSON. */
+function subsetText(text: string): string | undefined {
+  try {
+    const { "x-provenance": _provenance, ...subset } = JSON.parse(text) as Record<string, unknown>;
+    return JSON.stringify(subset);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function maintainerLoop(input: LoopInput): Promise<LoopVerdict> {
   const text = await vendorText(input);
   if (typeof text !== "string") return { ...text, errors: [], compiled: false };
+  // The same subset as the vendored file: generate reads nothing else but the provenance, which only
+  // its banner names, so it would write the same declarations and there is nothing to compile.
+  const vendored = await readFile(input.vendored, "utf8").catch(() => undefined);
+  const candidateSubset = subsetText(text);
+  if (
+    candidateSubset !== undefined &&
+    vendored !== undefined &&
+    subsetText(vendored) === candidateSubset
+  )
+    return { errors: [], compiled: false };
   const base = await generated(input.version, { file: input.vendored });
   let candidate: Map<string, string>;
   try {
@@ -125,7 +148,8 @@ export async function maintainerLoop(input: LoopInput): Promise<LoopVerdict> {
   const generatedFiles = { base, candidate };
   if (same) return { errors: [], compiled: false, generated: generatedFiles };
   try {
-    return { errors: compileSrc(REPO_ROOT, candidate), compiled: true, generated: generatedFiles };
+    const errors = await compileSrc(REPO_ROOT, candidate);
+    return { errors, compiled: true, generated: generatedFiles };
   } catch (error) {
     throw new UpstreamError(`cannot compile src/ (${firstLine(error)})`);
   }
