@@ -3,8 +3,14 @@
 // Each test starts its own server, so the tests run concurrently.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { OPERATIONS, type OperationName } from "../src/index.ts";
 import { runCli } from "./helpers/cli.ts";
 import { closedPort, json, startServer, text, type Run } from "./helpers/server.ts";
+
+// The operation table's words: the commands, and those that take --organization (check reads balance).
+const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[];
+const TAKING_ORGANIZATION = OPERATION_NAMES.filter((n) => "organization" in OPERATIONS[n].params);
+const listing = (words: string[]) => `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
 
 const KEY = "sk-cli-test-9f8e7d6c5b4a39281706";
 const ACCOUNT = {
@@ -121,7 +127,7 @@ describe.concurrent("stability-user", () => {
       const run = await cli(["--help"]);
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/^Usage: stability-user/);
-      for (const word of ["account", "balance", "--min-credits", "--json", "STABILITY_API_KEY"])
+      for (const word of [...OPERATION_NAMES, "--min-credits", "--json", "STABILITY_API_KEY"])
         expect(run.stdout).toContain(word);
       expect(run.stdout).toMatch(
         /Exit codes: 0 ok, 1 failed, 2 usage, 3 low, 4 refused, 5 temporary/,
@@ -336,7 +342,9 @@ describe.concurrent("stability-user", () => {
       {
         name: "--organization on account",
         args: ["account", "--organization", "org-1"],
-        says: /--organization applies to balance and check only/,
+        says: new RegExp(
+          `--organization applies to ${listing([...TAKING_ORGANIZATION, "check"])} only`,
+        ),
       },
       {
         name: "--min-credits that is not a number",

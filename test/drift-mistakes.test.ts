@@ -11,6 +11,7 @@ import {
   balance,
   fixtureDir,
   organizationHeader,
+  tableOperations,
   vendoredSpec,
   type FixtureDir,
   type Spec,
@@ -237,7 +238,7 @@ describe("header names", () => {
 describe("the Authorization header parameter (OpenAPI: SHALL be ignored)", () => {
   const withAuthorization = () =>
     edited((d) => {
-      for (const op of [balance(d), obj(obj(obj(d.paths)["/v1alpha/user/account"]).get)]) {
+      for (const op of tableOperations(d)) {
         const list = (op.parameters as unknown[] | undefined) ?? [];
         op.parameters = [
           ...list,

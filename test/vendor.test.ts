@@ -12,6 +12,7 @@ import { UpstreamError } from "../scripts/lib/upstream/error.ts";
 import { runVendor } from "../scripts/lib/vendor-cli.ts";
 import { vendorVersion } from "../scripts/lib/vendor.ts";
 import { API_VERSIONS, type ApiVersion } from "../src/index.ts";
+import { OPERATION_NAMES, operationsOf } from "../src/operations.ts";
 import {
   closedPort,
   json,
@@ -45,26 +46,39 @@ const withoutProvenance = ({ "x-provenance": _provenance, ...doc }: Doc) => doc;
 /** The committed subset without its provenance: what any good upstream must vendor back to. */
 const vendoredSubset = (version: ApiVersion) => withoutProvenance(committed(version));
 
+/** The table's operations in a version: their full paths and what vendoring keys them by. */
+const tableOf = (version: ApiVersion) => operationsOf(version);
+/** The paths of the table's operations, in the order vendoring writes them. */
+const tablePaths = (version: ApiVersion): string[] => [
+  ...new Set(tableOf(version).map((op) => op.path)),
+];
+
+/** An operation the client does not call: made up, so no table entry can ever be it. */
+const UNRELATED = (version: ApiVersion) => `/${version}/unrelated/widgets`;
+
 /**
- * The vendored subset grown back into something upstream-like: code samples on a kept operation,
- * plus an unrelated operation with its own tag, security scheme, component chain and code
- * samples, and a component nobody references. Vendoring must strip all of that again.
+ * The vendored subset grown back into something upstream-like: code samples on every kept
+ * operation, plus an unrelated operation with its own tag, security scheme, component chain and
+ * code samples, and a component nobody references. Vendoring must strip all of that again.
  */
 function upstreamLike(version: ApiVersion): Doc {
   const doc = vendoredSubset(version);
-  doc.paths[`/${version}/user/account`]!.get!["x-codeSamples"] = CODE_SAMPLES;
-  doc.tags.push({ name: `${version}/engines`, description: "Engines" });
-  doc.paths[`/${version}/engines/list`] = {
+  for (const op of tableOf(version))
+    doc.paths[op.path]![op.method.toLowerCase()]!["x-codeSamples"] = CODE_SAMPLES;
+  if (tablePaths(version).includes(UNRELATED(version)))
+    throw new Error("vendor.test: the made-up unrelated operation is in the table");
+  doc.tags.push({ name: `${version}/widgets`, description: "Widgets" });
+  doc.paths[UNRELATED(version)] = {
     get: {
-      operationId: `${version}/engines#list`,
-      tags: [`${version}/engines`],
-      security: [{ bearer_for_engines: [] }],
+      operationId: `${version}/widgets#list`,
+      tags: [`${version}/widgets`],
+      security: [{ bearer_for_widgets: [] }],
       responses: {
         "200": {
           description: "OK response.",
           content: {
             "application/json": {
-              schema: { $ref: "#/components/schemas/ListEnginesResponseBody" },
+              schema: { $ref: "#/components/schemas/ListWidgetsResponseBody" },
             },
           },
         },
@@ -72,13 +86,13 @@ function upstreamLike(version: ApiVersion): Doc {
       "x-codeSamples": CODE_SAMPLES,
     },
   };
-  doc.components.schemas.ListEnginesResponseBody = {
+  doc.components.schemas.ListWidgetsResponseBody = {
     type: "array",
-    items: { $ref: "#/components/schemas/Engine" },
+    items: { $ref: "#/components/schemas/Widget" },
   };
-  doc.components.schemas.Engine = { type: "object", properties: { id: { type: "string" } } };
+  doc.components.schemas.Widget = { type: "object", properties: { id: { type: "string" } } };
   doc.components.schemas.UnusedUpstreamThing = { type: "string" };
-  doc.components.securitySchemes.bearer_for_engines = { type: "http", scheme: "bearer" };
+  doc.components.securitySchemes.bearer_for_widgets = { type: "http", scheme: "bearer" };
   return doc;
 }
 
@@ -132,17 +146,22 @@ describe.for(API_VERSIONS)("vendoring %s", (version) => {
   const vendor = (upstream: string, out: string) => vendorVersion(version, { upstream, out });
 
   describe.concurrent("writes", () => {
-    it("exactly the two operations, what they use, and no code samples", async () => {
+    it("exactly the table's operations, what they use, and no code samples", async () => {
       const where = await caseDir();
       const upstream = await writeFixture(where, "upstream.json", upstreamLike(version));
       const out = path.join(where, "out.json");
       const result = await vendor(upstream, out);
       const doc = await readJson(out);
 
-      expect(result).toMatchObject({ out, operations: 2 });
-      expect(Object.keys(doc.paths)).toEqual([ACCOUNT, BALANCE]);
-      expect(Object.keys(doc.paths[ACCOUNT]!)).toEqual(["get"]);
-      expect(Object.keys(doc.paths[BALANCE]!)).toEqual(["get"]);
+      expect(result).toMatchObject({ out, operations: tablePaths(version).length });
+      expect(Object.keys(doc.paths)).toEqual(tablePaths(version));
+      for (const p of tablePaths(version))
+        expect(Object.keys(doc.paths[p]!).sort()).toEqual(
+          tableOf(version)
+            .filter((op) => op.path === p)
+            .map((op) => op.method.toLowerCase())
+            .sort(),
+        );
       const expected = committed(version);
       // OrganizationMembership is reachable only through AccountResponseBody.
       expect(Object.keys(doc.components.schemas).sort()).toEqual(
@@ -203,7 +222,7 @@ describe.for(API_VERSIONS)("vendoring %s", (version) => {
       await vendor(upstream, out);
       const doc = await readJson(out);
       expect(doc.servers).toEqual([{ url: "https://api.stability.ai" }]);
-      expect(Object.keys(doc.paths)).toEqual([ACCOUNT, BALANCE]);
+      expect(Object.keys(doc.paths)).toEqual(tablePaths(version));
       expect(withoutProvenance(doc)).toEqual(vendoredSubset(version));
     });
 
@@ -328,7 +347,11 @@ describe.concurrent("npm run vendor (scripts/vendor.ts)", () => {
     expect(run.code).toBe(0);
     expect(run.stdout.trimEnd().split("\n")).toEqual([
       expect.stringMatching(/^vendor: v1alpha: read .*upstream\.json \(sha256 [0-9a-f]{12}…\)$/),
-      expect.stringMatching(/^vendor: v1alpha: wrote .*out\.json \(2 operations, schemas: /),
+      expect.stringMatching(
+        new RegExp(
+          `^vendor: v1alpha: wrote .*out\\.json \\(${OPERATION_NAMES.length} operations, schemas: `,
+        ),
+      ),
     ]);
     expect(withoutProvenance(await readJson(out))).toEqual(vendoredSubset("v1alpha"));
   });
@@ -350,7 +373,12 @@ describe.concurrent("npm run vendor (scripts/vendor.ts)", () => {
     const out = path.join(where, "out.json");
     expectOneLineRefusal(
       await vendorCli("--upstream", upstream, "--out", out),
-      /operations missing: GET \/v1alpha\/user\/account, GET \/v1alpha\/user\/balance; .*use --api-version v1/,
+      // Every operation of the table is missing, each named, and the document's version is told.
+      new RegExp(
+        `operations missing: ${tableOf("v1alpha")
+          .map((op) => op.key)
+          .join(", ")}; .*use --api-version v1`,
+      ),
     );
     expect(await readdir(where)).toEqual(["upstream.json"]);
   });

@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { API_VERSIONS, DEFAULTS } from "../index.js";
 import { PARAMETER_OPTIONS, flagOf, operationsTaking } from "./params.js";
+import { listing } from "./text.js";
 
 /** A usage error: one line naming the flag and the fix; the usage summary follows it. */
 export class UsageError extends Error {
@@ -30,7 +31,7 @@ const parameterFlags = Object.fromEntries(
     {
       type: "string",
       value: "<value>",
-      help: `${operationsTaking(option).join(", ")}: send this ${option} (repeat for several; one result each)`,
+      help: `${listing(operationsTaking(option))}: send this ${option} (repeat for several; one result each)`,
       scope: "parameter",
       multiple: true,
     } satisfies Flag,

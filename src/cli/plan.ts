@@ -5,6 +5,7 @@ import { FLAGS, UsageError, type Values } from "./args.js";
 import { CHECKED, FAN_OUT, FORMATTERS } from "./commands.js";
 import { FORMATS, type Format } from "./formats.js";
 import { operationsTaking, parametersOf, type FlagParameter } from "./params.js";
+import { listing } from "./text.js";
 
 export type Command = OperationName | "check" | "mcp";
 
@@ -48,7 +49,7 @@ export function checkFlags(values: Values, command: Command): void {
   for (const flag of Object.keys(values)) {
     const applies = commandsFor(flag);
     if (!applies.includes(command))
-      throw new UsageError(`--${flag} applies to ${applies.join(" and ")} only`);
+      throw new UsageError(`--${flag} applies to ${listing(applies)} only`);
   }
 }
 

@@ -16,6 +16,10 @@ export const printable = (json: string): string =>
       c === "\n" || c === "\t" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
     );
 
+/** Words as a sentence lists them, for any number of them: `a`, `a and b`, `a, b and c`. */
+export const listing = (words: readonly string[]): string =>
+  words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+
 /** Rows as aligned columns, two spaces apart, indented by two. */
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

@@ -36,9 +36,12 @@ const ACCOUNT = operationPath("v1alpha", "account");
 const BALANCE = operationPath("v1alpha", "balance");
 /** An operation the client does not call: made up, and checked to be outside the table. */
 const OTHER = "/v1alpha/unrelated/things";
-if (operationsOf("v1alpha").some((op) => op.path === OTHER))
+if (operationsOf("v1alpha").some((op) => (op.path as string) === OTHER))
   throw new Error(`spec-fixtures: ${OTHER} is in the operation table; pick another made-up path`);
 export const account = (doc: Spec): Spec => at(doc, "paths", ACCOUNT, "get");
+/** Every operation of the table, as the document describes it. */
+export const tableOperations = (doc: Spec): Spec[] =>
+  operationsOf("v1alpha").map((op) => at(doc, "paths", op.path, op.method.toLowerCase()));
 export const balance = (doc: Spec): Spec => at(doc, "paths", BALANCE, "get");
 export const schema = (doc: Spec, name: string): Spec => at(doc, "components", "schemas", name);
 const property = (doc: Spec, name: string, prop: string) =>
@@ -325,7 +328,7 @@ export const mutations = {
     const name = schemeName(doc);
     schemes(doc).ApiKeyAuth = schemes(doc)[name];
     delete schemes(doc)[name];
-    for (const op of [account(doc), balance(doc)]) op.security = [{ ApiKeyAuth: [] }];
+    for (const op of tableOperations(doc)) op.security = [{ ApiKeyAuth: [] }];
   },
   balanceDescriptionChanged: (doc) => {
     balance(doc).description = "Get the credit balance of an account or organization.";
