@@ -69,22 +69,21 @@ describe.for(API_VERSIONS)("generating %s", (version) => {
         (p) =>
           ((p as { $ref?: string }).$ref
             ? spec.components?.parameters?.[(p as { $ref: string }).$ref.split("/").pop()!]
-            : p) as { name: string; required?: boolean },
+            : p) as { name: string; in: string; required?: boolean },
       );
       for (const parameter of declared)
         expect(metadata, name).toContain(
-          `"name": "${parameter.name}",\n        "in": "header",\n        "required": ${parameter.required === true}`,
+          `"name": "${parameter.name}",\n        "in": "${parameter.in}",\n        "required": ${parameter.required === true}`,
         );
     }
   });
 
-  it("emits path-typed paths, components and operations for both operations", () => {
+  it("emits path-typed paths, components and operations for every operation of the table", () => {
     const types = outputs.get(TYPES)!;
     expect(types).toMatch(/^export interface paths \{/m);
     expect(types).toMatch(/^export interface components \{/m);
     expect(types).toMatch(/^export interface operations \{/m);
-    expect(types).toContain(`"/${version}/user/account": {`);
-    expect(types).toContain(`"/${version}/user/balance": {`);
+    for (const { path: opPath } of operationsOf(version)) expect(types).toContain(`"${opPath}": {`);
     expect(types).toMatch(/OrganizationMembership: \{/);
   });
 

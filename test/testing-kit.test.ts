@@ -95,7 +95,8 @@ describe("createMockFetch, by default", () => {
     const headers = { Authorization: apiKey };
     const answers = await Promise.all([
       fetch("https://api.stability.ai/v2/user/balance", { headers }),
-      fetch("https://api.stability.ai/v1alpha/engines/list", { headers }),
+      // A made-up operation: no table entry answers it.
+      fetch("https://api.stability.ai/v1alpha/unrelated/widgets", { headers }),
       fetch("https://api.stability.ai/v1/user/balance", { method: "POST", headers }),
     ]);
     expect(answers.map((r) => r.status)).toEqual([404, 404, 404]);

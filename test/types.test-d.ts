@@ -118,6 +118,21 @@ describe("each version is typed by its own spec", () => {
   });
 });
 
+describe("every operation of the table", () => {
+  it("has its body type, ResponseBody<name, version>, in every version", () => {
+    type Untyped = {
+      [N in OperationName]: [ResponseBody<N, "v1alpha"> | ResponseBody<N, "v1">] extends [never]
+        ? N
+        : [ResponseBody<N, "v1alpha">] extends [never]
+          ? N
+          : [ResponseBody<N, "v1">] extends [never]
+            ? N
+            : never;
+    }[OperationName];
+    expectTypeOf<Untyped>().toEqualTypeOf<never>();
+  });
+});
+
 describe("the generated types are exported", () => {
   it("paths and operations describe exactly the table's operations, operations by operationId", () => {
     expectTypeOf<keyof paths>().toEqualTypeOf<TablePaths<"v1alpha">>();
