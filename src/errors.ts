@@ -79,6 +79,11 @@ export class StabilityApiError extends StabilityError {
   declare readonly body: ApiErrorBody | string;
   /** The wait the server asked for (`retry-after-ms` or `Retry-After`), in milliseconds. */
   declare readonly retryAfterMs?: number;
+  /**
+   * The id support asks for: the error JSON's `id`, else an `x-request-id` or `request-id` header.
+   * @example err.requestId === "3F1FKVRR"
+   */
+  declare readonly requestId?: string;
 
   constructor(
     target: RequestTarget,
@@ -92,6 +97,11 @@ export class StabilityApiError extends StabilityError {
     this.headers = headers;
     this.body = body;
     if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
+    // A string body has no `id` either: reading one gives undefined.
+    const { id } = body as { id?: unknown };
+    const requestId =
+      (typeof id === "string" && id) || headers.get("x-request-id") || headers.get("request-id");
+    if (requestId) this.requestId = requestId;
   }
 }
 

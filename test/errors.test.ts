@@ -165,6 +165,48 @@ describe("the error body", () => {
   });
 });
 
+describe("the request id support asks for", () => {
+  const idOf = async (status: number, body: unknown, headers: Record<string, string> = {}) => {
+    const stability = await clientFor(
+      typeof body === "string" ? text(status, body, headers) : json(status, body, headers),
+    );
+    return (await rejection(stability.balance())) as StabilityApiError;
+  };
+
+  it("is the error JSON's id, before any request-id header", async () => {
+    const error = await idOf(401, apiError("unauthorized", "no"), {
+      "x-request-id": "hdr-1",
+      "request-id": "hdr-2",
+    });
+    expect(error.requestId).toBe("3F1FKVRR");
+  });
+
+  it("is the x-request-id header when the body has no usable id, else request-id", async () => {
+    const noId = { name: "unauthorized", message: "no" };
+    const cases: [unknown, Record<string, string>, string][] = [
+      [noId, { "x-request-id": "hdr-x", "request-id": "hdr-r" }, "hdr-x"],
+      [{ ...noId, id: "" }, { "x-request-id": "hdr-x" }, "hdr-x"],
+      [{ ...noId, id: 42 }, { "request-id": "hdr-r" }, "hdr-r"],
+      [noId, { "request-id": "hdr-r" }, "hdr-r"],
+      ["<html>bad gateway</html>", { "x-request-id": "hdr-html" }, "hdr-html"],
+    ];
+    for (const [body, headers, expected] of cases) {
+      const error = await idOf(body === noId ? 403 : 502, body, headers);
+      expect({ body, requestId: error.requestId }).toEqual({ body, requestId: expected });
+      await server?.close();
+      server = undefined;
+    }
+  });
+
+  it("is absent when neither the body nor a header carries one", async () => {
+    const error = await idOf(404, { name: "not_found", message: "no" });
+    expect(error.requestId).toBeUndefined();
+    expect("requestId" in error).toBe(false);
+    const shown = JSON.parse(JSON.stringify(await idOf(401, apiError("x", "y")))) as object;
+    expect(shown).toMatchObject({ requestId: "3F1FKVRR" });
+  });
+});
+
 describe("the API key never leaks through an error", () => {
   /** Echoes the Authorization header it received, the way a careless server or proxy might. */
   const echoKeyAsJson: Behaviour = (req, res) =>
