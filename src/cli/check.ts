@@ -62,7 +62,9 @@ export function checkOutput(results: Result[], thresholds: Thresholds) {
     const state = stateOf(credits, thresholds);
     states.push(state);
     const range = state === "CRITICAL" ? thresholds.critical : thresholds.warning;
-    parts.push(`${inText(who)} ${decimal(credits)}${range && state !== "OK" ? ` ${why(range, credits)}` : ""}`);
+    parts.push(
+      `${inText(who)} ${decimal(credits)}${range && state !== "OK" ? ` ${why(range, credits)}` : ""}`,
+    );
     perf.push(perfDatum(who, credits, thresholds));
   }
   const state = worst(STATES, states, "OK");

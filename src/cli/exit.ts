@@ -31,7 +31,8 @@ export const STATES = {
   OK: { code: 0, meaning: "no balance alerts" },
   UNKNOWN: {
     code: 3,
-    meaning: "no figure (a refused key, the network, a bad body, a usage error), or --output not written",
+    meaning:
+      "no figure (a refused key, the network, a bad body, a usage error), or --output not written",
   },
   WARNING: { code: 1, meaning: "a balance alerts by --warning" },
   CRITICAL: { code: 2, meaning: "a balance alerts by --critical" },

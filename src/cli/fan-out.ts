@@ -48,7 +48,8 @@ export function pauseGate(clock: Clock = REAL) {
     },
     /** Resolves once no pause is in force, or when `signal` aborts (the call then stops at once). */
     async passed(signal?: AbortSignal): Promise<void> {
-      while (clock.now() < until && !signal?.aborted) await clock.sleep(until - clock.now(), signal);
+      while (clock.now() < until && !signal?.aborted)
+        await clock.sleep(until - clock.now(), signal);
     },
   };
 }

@@ -123,7 +123,9 @@ export function exposition({ metric, help }: Figure, series: Series[]): string {
     ...family(
       metric,
       help,
-      series.flatMap((s) => (s.figure === undefined ? [] : [sample(metric, s.labels, `${s.figure}`)])),
+      series.flatMap((s) =>
+        s.figure === undefined ? [] : [sample(metric, s.labels, `${s.figure}`)],
+      ),
     ),
     ...family(
       success,

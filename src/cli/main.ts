@@ -15,7 +15,14 @@ import { clientOptions, numberOf, sourceOf, type Env } from "./config.js";
 import { OUTCOMES, STATES, worst, type Outcome } from "./exit.js";
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, pauseGate, type PauseGate } from "./fan-out.js";
 import { failureJson } from "./failure.js";
-import { json, prometheus, prometheusFailure, text, type Format, type Rendered } from "./formats.js";
+import {
+  json,
+  prometheus,
+  prometheusFailure,
+  text,
+  type Format,
+  type Rendered,
+} from "./formats.js";
 import { OutputRefused, writeOutput } from "./output.js";
 import { checkFlags, commandOf, formatOf, operationOf, scopesOf, type Command } from "./plan.js";
 import { proxyOptions, type ProxyOptions } from "./proxy.js";

@@ -32,7 +32,8 @@ export function parseRange(flag: string, text: string): Range {
   if (!match || text === "") throw refuse(`must be a range ${EXAMPLES}`);
   const [, at, from, colon, to] = match;
   if (!colon) {
-    if (to === undefined || at) throw refuse(`must be a range ${EXAMPLES}; for @, write @0:N or @N:`);
+    if (to === undefined || at)
+      throw refuse(`must be a range ${EXAMPLES}; for @, write @0:N or @N:`);
     return { start: Number(to), end: Infinity, inside: false, perf: `${to}:` };
   }
   const start = from === "~" ? -Infinity : Number(from ?? 0);
