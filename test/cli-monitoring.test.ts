@@ -93,7 +93,7 @@ function api(credits: Record<string, number | Behaviour>, organizations = Object
 
 type Family = ReturnType<typeof parsePrometheusTextFormat>[number];
 /** The samples of one family, as label sets with their value. */
-const samples = (families: Family[], name: string) =>
+const samples = (families: Family[], name: string): Record<string, string>[] =>
   families
     .find((f) => f.name === name)!
     .metrics.map((m) => ({ ...(m as { labels?: Record<string, string> }).labels, value: m.value }));
@@ -206,20 +206,25 @@ describe.concurrent("--output writes regular files only", () => {
 
   it("keeps the mode of the file it replaces, and gives a new one 0644 less the umask", async () => {
     const server = await serve(api({ default: 7 }));
-    const [private_, group, created, reference] = ["a", "b", "c", "ref"].map(fresh);
+    const [private_, group, created, reference] = ["a", "b", "c", "ref"].map(fresh) as [
+      string,
+      string,
+      string,
+      string,
+    ];
     await writeFile(private_, "old\n");
     await chmod(private_, 0o600);
     await writeFile(group, "old\n");
     await chmod(group, 0o640);
     // What open(2) makes of 0644 under this process's umask.
-    await writeFile(reference!, "", { mode: 0o644 });
+    await writeFile(reference, "", { mode: 0o644 });
     for (const file of [private_, group, created])
-      expect((await cli(args(file!, server.url))).code).toBe(0);
+      expect((await cli(args(file, server.url))).code).toBe(0);
     const mode = async (file: string) => (await stat(file)).mode & 0o7777;
-    expect(await mode(private_!)).toBe(0o600);
-    expect(await mode(group!)).toBe(0o640);
-    expect(await mode(created!)).toBe(await mode(reference!));
-    expect(await written(private_!)).toBe("credits: 7\n");
+    expect(await mode(private_)).toBe(0o600);
+    expect(await mode(group)).toBe(0o640);
+    expect(await mode(created)).toBe(await mode(reference));
+    expect(await written(private_)).toBe("credits: 7\n");
   });
 
   it("refuses a FIFO at once and leaves it a FIFO, exit 1", async () => {
@@ -606,7 +611,7 @@ describe.concurrent("request ids", () => {
       cli(["balance", "--json", "--max-retries", "0", "--base-url", fromHeader.url]),
     ]);
     expect(unknown.stdout).toMatch(
-      /^STABILITY CREDITS UNKNOWN - org-x .*403 permission_denied: not yours; request id R-403\n$/,
+      /^STABILITY CREDITS UNKNOWN - org-x .*403 permission_denied: not yours, request id R-403\n$/,
     );
     expect(lines(human.stderr)).toEqual([
       expect.stringMatching(

@@ -19,8 +19,8 @@ export function stateOf(credits: number, { warning, critical }: Thresholds): Sta
   return "OK";
 }
 
-// A `|` would start the performance data.
-const inText = (s: string, max = 120) => clean(s, max).replace(/\|/g, "/");
+// A `|` would start the performance data, and Nagios rewrites `;` in the text as `:`.
+const inText = (s: string, max = 120) => clean(s, max).replace(/\|/g, "/").replace(/;/g, ",");
 
 // In a label `=` would end it and `|` the performance data; so they, `%` and what a terminal obeys
 // are percent-encoded (UTF-8), which keeps two ids two labels. A quote is doubled.
