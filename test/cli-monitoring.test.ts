@@ -194,7 +194,7 @@ describe.concurrent("a failure is never a success", () => {
     expect(JSON.parse(await readFile(asJson, "utf8"))).toMatchObject({
       error: {
         type: "UsageError",
-        message: expect.stringMatching(/--min-credits must be a decimal/),
+        message: expect.stringMatching(/--min-credits must be a decimal/) as string,
       },
     });
   });
@@ -435,7 +435,7 @@ describe.concurrent("a bounded fan-out", () => {
     expect(runs.map((r) => r.code)).toEqual([0, 0]);
     expect(four.state.most).toBe(4);
     expect(two.state.most).toBe(2);
-    expect(lines(runs[0]!.stdout)).toHaveLength(10);
+    expect(lines(runs[0].stdout)).toHaveLength(10);
   });
 
   it("refuses a --concurrency that is not a whole number from 1 to 16", async () => {

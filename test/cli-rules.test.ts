@@ -231,7 +231,7 @@ describe("the fan-out", () => {
     expect(most).toBe(3);
     expect(seen.sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
     expect(results).toEqual([...Array(20).keys()].map((i) => i * 2));
-    expect(await mapLimit([], 4, async () => 1)).toEqual([]);
+    expect(await mapLimit([], 4, () => Promise.resolve(1))).toEqual([]);
   });
 
   /** A clock that moves only when slept on, and records each sleep. */
@@ -240,9 +240,10 @@ describe("the fan-out", () => {
     const slept: number[] = [];
     const clock: Clock = {
       now: () => now,
-      sleep: async (ms) => {
+      sleep: (ms) => {
         slept.push(ms);
         now += ms;
+        return Promise.resolve();
       },
     };
     return { clock, slept, advance: (ms: number) => (now += ms) };

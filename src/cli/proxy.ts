@@ -44,7 +44,7 @@ const PROXY_AUTH_TEXT =
 
 export type ProxyOptions = Pick<StabilityClientOptions, "fetch" | "fetchOptions"> & {
   /** Closes the proxy's connections; the run is over. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 };
 
 /** The client options that go through the proxy the environment names; none when it names none. */
