@@ -48,7 +48,7 @@ export const FLAGS: Record<string, Flag> = {
   concurrency: {
     type: "string",
     value: "<n>",
-    help: "balance, check: calls in flight at once for several organizations (default 4, at most 16)",
+    help: "balance requests in flight at once for several organizations (default 4, at most 16)",
     scope: "fan-out",
     numeric: true,
   },
