@@ -148,7 +148,7 @@ async function follow(
   const send = settings.fetch;
   for (const visited: string[] = []; ;) {
     // One plain fetch per attempt with headers built once: openapi-fetch's GET builds a Request
-    // that undici then copies, about 30 µs a call on Node 20 (BENCHMARKS.md). `raw` is openapi-fetch.
+    // that undici then copies, about 30 µs a call on Node 20 (docs/benchmarks.md). `raw` is openapi-fetch.
     // `signal` is set only when one is armed: a fetch sees no signal at all otherwise.
     const init: RequestInit = { ...settings.fetchOptions, headers: sent, redirect: "manual" };
     if (hop.signal) init.signal = hop.signal;

@@ -611,11 +611,11 @@ describe.concurrent("request ids", () => {
       cli(["balance", "--json", "--max-retries", "0", "--base-url", fromHeader.url]),
     ]);
     expect(unknown.stdout).toMatch(
-      /^STABILITY CREDITS UNKNOWN - org-x .*403 permission_denied: not yours, request id R-403\n$/,
+      /^STABILITY CREDITS UNKNOWN - org-x .*403 permission_denied: not yours \(request id R-403\)\n$/,
     );
     expect(lines(human.stderr)).toEqual([
       expect.stringMatching(
-        /502 <html>bad gateway<\/html>; request id hdr-77; gave up after 1 attempt$/,
+        /502 <html>bad gateway<\/html> \(request id hdr-77\); gave up after 1 attempt$/,
       ),
     ]);
     expect(JSON.parse(asJson.stdout)).toMatchObject({

@@ -186,14 +186,14 @@ describe.concurrent("stability-user", () => {
           type: "AuthenticationError",
           status: 401,
           message:
-            "GET /v1alpha/user/account: 401 unauthorized: missing or invalid API key; request id a1b2c3",
+            "GET /v1alpha/user/account: 401 unauthorized: missing or invalid API key (request id a1b2c3)",
           requestId: "a1b2c3",
         },
       });
       for (const run of [human, asJson]) {
         expect(run.code).toBe(4);
         expect(lines(run.stderr)).toEqual([
-          expect.stringMatching(/401.*missing or invalid API key; request id a1b2c3$/),
+          expect.stringMatching(/401.*missing or invalid API key \(request id a1b2c3\)$/),
         ]);
         noStack(run);
       }

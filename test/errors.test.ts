@@ -179,6 +179,9 @@ describe("the request id support asks for", () => {
       "request-id": "hdr-2",
     });
     expect(error.requestId).toBe("3F1FKVRR");
+    expect(error.message).toBe(
+      "GET /v1alpha/user/balance: 401 unauthorized: no (request id 3F1FKVRR)",
+    );
   });
 
   it("is the x-request-id header when the body has no usable id, else request-id", async () => {
@@ -193,6 +196,7 @@ describe("the request id support asks for", () => {
     for (const [body, headers, expected] of cases) {
       const error = await idOf(body === noId ? 403 : 502, body, headers);
       expect({ body, requestId: error.requestId }).toEqual({ body, requestId: expected });
+      expect(error.message).toMatch(new RegExp(` \\(request id ${expected}\\)$`));
       await server?.close();
       server = undefined;
     }
@@ -202,6 +206,7 @@ describe("the request id support asks for", () => {
     const error = await idOf(404, { name: "not_found", message: "no" });
     expect(error.requestId).toBeUndefined();
     expect("requestId" in error).toBe(false);
+    expect(error.message).toBe("GET /v1alpha/user/balance: 404 not_found: no");
     const shown = JSON.parse(JSON.stringify(await idOf(401, apiError("x", "y")))) as object;
     expect(shown).toMatchObject({ requestId: "3F1FKVRR" });
   });
@@ -302,14 +307,16 @@ describe("an error as inspect and JSON show it", () => {
     const shown = JSON.parse(JSON.stringify(error)) as Record<string, unknown>;
     expect(shown).toMatchObject({
       name: "RateLimitError",
-      message: "GET /v1alpha/user/balance: 429 rate_limited: slow down",
+      message: "GET /v1alpha/user/balance: 429 rate_limited: slow down (request id 3F1FKVRR)",
       status: 429,
       method: "GET",
       path: "/v1alpha/user/balance",
       headers: { "x-request-id": "req-9", "x-echo": "[redacted]" },
     });
     const inspected = inspect(error);
-    expect(inspected).toContain("GET /v1alpha/user/balance: 429 rate_limited: slow down");
+    expect(inspected).toContain(
+      "GET /v1alpha/user/balance: 429 rate_limited: slow down (request id 3F1FKVRR)",
+    );
     expect(inspected).toContain("status: 429");
     expect(inspected).toMatch(/headers: \{[^}]*'x-request-id': 'req-9'/);
     expect(inspected).toMatch(/'x-echo': '\[redacted\]'/);

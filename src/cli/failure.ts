@@ -1,5 +1,5 @@
-// A failed call as one line, and as the JSON object --format json writes: what the library said,
-// the request id support asks for, what the server asked for, and how many attempts were made.
+// A failed call as one line, and as the JSON object --format json writes: what the library said
+// (with the request id support asks for), what the server asked for, and how many attempts were made.
 import {
   MAX_RETRY_AFTER_MS,
   StabilityAbortError,
@@ -29,9 +29,8 @@ export function failureLine(
   const parts: string[] = [];
   if (error instanceof StabilityAbortError && deadline?.aborted)
     parts.push(`no complete answer within --deadline-ms ${deadlineMs}`);
+  // An API error's message ends with its request id, when the server sent one.
   else parts.push(clean(error instanceof Error ? error.message : String(error), 500));
-  const id = requestIdOf(error);
-  if (id !== null) parts.push(`request id ${id}`);
   if (seen.retryAfterMs !== undefined) {
     const over = seen.retryAfterMs > MAX_RETRY_AFTER_MS;
     parts.push(

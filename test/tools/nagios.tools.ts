@@ -45,7 +45,7 @@ const SERVICES: Record<string, { args: string; state: number; output: RegExp; pe
     args: "--organization org-gone --warning 100 --critical 10",
     state: 3,
     output:
-      /^STABILITY CREDITS UNKNOWN - org-gone .*403 permission_denied: not a member, request id REQ-403$/,
+      /^STABILITY CREDITS UNKNOWN - org-gone .*403 permission_denied: not a member \(request id REQ-403\)$/,
     perf: "",
   },
   "usage error": {
