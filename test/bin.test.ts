@@ -143,7 +143,7 @@ describe("process exit", () => {
     server = await startServer(json(200, { credits: 5 }));
     const proc = spawn(
       process.execPath,
-      [path.join(dist.dir, "cli.js"), "balance", "--deadline-ms", "1000", "--base-url", server.url],
+      [path.join(dist.dir, "cli.js"), "balance", "--deadline-ms", "3000", "--base-url", server.url],
       {
         env: {
           STABILITY_API_KEY: KEY,
@@ -170,7 +170,7 @@ describe("process exit", () => {
     proxy.close();
 
     expect(stderr).toBe(
-      "stability-user: no complete answer within --deadline-ms 1000; gave up after 1 attempt\n",
+      "stability-user: no complete answer within --deadline-ms 3000; gave up after 1 attempt\n",
     );
     expect(lingered).toBeLessThan(LINGER_LIMIT_MS);
     expect(code).toBe(5);

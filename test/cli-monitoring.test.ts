@@ -510,13 +510,14 @@ describe.concurrent("every wait ends", () => {
   it("ends at --deadline-ms when a proxy never answers CONNECT, closing the tunnel", async () => {
     const proxy = await connectProxy(() => undefined);
     const server = await serve(json(200, { credits: 1 }));
-    const run = await cli(["balance", "--deadline-ms", "300", "--base-url", server.url], {
+    // The deadline leaves the CONNECT ten times the time it takes to arrive on an idle machine.
+    const run = await cli(["balance", "--deadline-ms", "3000", "--base-url", server.url], {
       ...ENV,
       HTTP_PROXY: proxy.url,
     });
     expect(run.code).toBe(5);
     expect(lines(run.stderr)).toEqual([
-      "stability-user: no complete answer within --deadline-ms 300; gave up after 1 attempt",
+      "stability-user: no complete answer within --deadline-ms 3000; gave up after 1 attempt",
     ]);
     // The process would live on while the tunnel is open: the CLI closes it when the run ends.
     await proxy.settled(10_000);
