@@ -4,7 +4,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { MAX_RETRY_AFTER_MS } from "../index.js";
 
-/** Calls in flight at once by default: four balance reads keep well under 150 requests in 10 s. */
+/**
+ * Calls in flight at once by default: n in flight make n / latency requests a second, so four make
+ * about 13 at 300 ms, near Stability's 150 in 10 s rather than far past it (docs/cli.md).
+ */
 export const DEFAULT_CONCURRENCY = 4;
 /** The most --concurrency takes: past it the rate limit, not the latency, sets the pace. */
 export const MAX_CONCURRENCY = 16;
