@@ -1,7 +1,7 @@
 // The CLI's monitoring decisions as pure functions: threshold ranges, numbers in performance data,
 // labels in each format, one series per label set, and the fan-out's limit and shared pause.
-// (test/cli-monitoring.test.ts runs the same rules through main(); `npm run test:tools` under
-// promtool, node_exporter, Nagios and nagiosplugin themselves.)
+// (test/cli-output.test.ts and test/cli-monitoring.test.ts run them through main();
+// `npm run test:tools` under promtool, node_exporter, Nagios and nagiosplugin themselves.)
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { askedFor } from "../src/cli/asked.ts";
