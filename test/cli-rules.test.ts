@@ -293,7 +293,11 @@ describe("what a refused command line asked for", () => {
     expect(askedFor(["balance", "--output", "--json"]).output).toBeUndefined();
     expect(askedFor(["balance", "--json", "--format", "prometheus"]).format).toBeUndefined();
     expect(askedFor(["balance", "--format", "yaml"]).format).toBeUndefined();
-    expect(askedFor(["sk-pasted", "balance"]).command).toBeUndefined();
+    expect(askedFor(["sk-pasted", "balance", "--output", "f"])).toMatchObject({
+      command: undefined,
+      output: undefined,
+    });
+    expect(askedFor(["mcp", "--output", "f"]).output).toBeUndefined();
   });
 });
 

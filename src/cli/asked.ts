@@ -55,6 +55,7 @@ export function askedFor(argv: string[]): Asked {
   return {
     command,
     format: (FORMATS as readonly string[]).includes(format ?? "") ? (format as Format) : undefined,
-    output: once(given.output),
+    // Only a command that writes output has a file to rewrite (not `mcp`, not a mistyped command).
+    output: command === undefined ? undefined : once(given.output),
   };
 }
