@@ -1,5 +1,5 @@
 // npm test [-- <vitest arguments>]: the static checks (typecheck, lint, format, `generate --check`,
-// size budget) and the test suite, with one exit code and every failure reported, not only the
+// size budget, `docs --check`) and the test suite, with one exit code and every failure reported, not only the
 // first: a spec change that breaks typecheck also shows which tests it breaks.
 //
 // The checks start together; the suite starts when all but the type check and lint are done.
@@ -37,6 +37,8 @@ const CHECKS: { name: string; args: string[] }[] = [
   { name: "format", args: [bin("prettier"), "--check", "--cache", "."] },
   { name: "generate --check", args: [...tsx, "scripts/generate.ts", "--check"] },
   { name: "size", args: [...tsx, "scripts/size.ts"] },
+  // The API reference (docs/api/) is current and every public export has a doc comment.
+  { name: "docs --check", args: [...tsx, "scripts/docs.ts", "--check"] },
   // Unused files, exports and dependencies (knip.json names the entries).
   { name: "unused code", args: [bin("knip"), "--no-progress"] },
 ];
