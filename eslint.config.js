@@ -6,7 +6,15 @@ export default tseslint.config(
   {
     // Generated code and docs are compared byte for byte with the generator's output, so they are
     // never hand-fixed.
-    ignores: ["dist/", "src/generated/", "docs/api/", "node_modules/", "coverage/", ".tmp/", "**/*.d.ts"],
+    ignores: [
+      "dist/",
+      "src/generated/",
+      "docs/api/",
+      "node_modules/",
+      "coverage/",
+      ".tmp/",
+      "**/*.d.ts",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
