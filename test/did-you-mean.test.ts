@@ -1,7 +1,6 @@
 // "Did you mean": one rule (src/suggest.ts) names the known name nearest a misspelt one, for the
 // library's options and the CLI's flags; the MCP server's arguments take the same function.
 import { describe, expect, it } from "vitest";
-import { main } from "../src/cli/main.ts";
 import {
   StabilityInputError,
   createStabilityClient,
@@ -9,6 +8,7 @@ import {
 } from "../src/index.ts";
 import { nearest } from "../src/suggest.ts";
 import { createMockFetch } from "../src/testing.ts";
+import { runCli } from "./helpers/cli.ts";
 
 const CLIENT_OPTIONS = ["apiVersion", "apiKey", "apiKeyPrefix", "baseUrl", "headers", "maxRetries"];
 const CALL_OPTIONS = ["signal", "maxRetries", "timeoutMs", "headers", "organization"];
@@ -110,13 +110,8 @@ describe("a misspelt library option", () => {
 describe("a misspelt CLI flag", () => {
   /** Runs the CLI in-process with a key, and returns its exit code and stderr lines. */
   async function cli(argv: string[]) {
-    const err: string[] = [];
-    const code = await main(
-      argv,
-      { STABILITY_API_KEY: "sk-typo" },
-      { out: () => {}, err: (l) => void err.push(l) },
-    );
-    return { code, err };
+    const { code, stderr } = await runCli(argv, { STABILITY_API_KEY: "sk-typo" });
+    return { code, err: stderr.split("\n").filter(Boolean) };
   }
 
   it("is a usage error naming the flag it is near", async () => {

@@ -12,10 +12,10 @@ import ts from "typescript";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { parse } from "../src/cli/args.ts";
 import { clientOptions } from "../src/cli/config.ts";
-import { main } from "../src/cli/main.ts";
 import { checkFlags, commandOf } from "../src/cli/plan.ts";
 import { StabilityInputError, createStabilityClient } from "../src/index.ts";
 import { createMockFetch } from "../src/testing.ts";
+import { runCli } from "./helpers/cli.ts";
 import { PAGES, ROOT, blocksOf, type Block } from "./helpers/docs.ts";
 import { json, serverPerTest } from "./helpers/server.ts";
 
@@ -243,13 +243,8 @@ describe("the shell, text and JSON blocks", () => {
         const argv = args.map((arg, i) =>
           i === output + 1 && output >= 0 ? path.join(dir, "out") : arg,
         );
-        const err: string[] = [];
-        const code = await main(
-          argv,
-          { STABILITY_API_KEY: "sk-docs" },
-          { out: () => {}, err: (l) => void err.push(l) },
-        );
-        expect({ at, args, code, err }).toEqual({ at, args, code: 0, err: [] });
+        const { code, stderr } = await runCli(argv, { STABILITY_API_KEY: "sk-docs" });
+        expect({ at, args, code, stderr }).toEqual({ at, args, code: 0, stderr: "" });
         if (output >= 0)
           expect(await readFile(path.join(dir, "out"), "utf8")).toContain("stability_credits");
       }
@@ -265,7 +260,8 @@ describe("the shell, text and JSON blocks", () => {
       const { values, positionals } = parse(args);
       checkFlags(values, commandOf(positionals));
       expect(
-        () => createStabilityClient(clientOptions(values, { STABILITY_API_KEY: "sk-docs" })),
+        () =>
+          createStabilityClient(clientOptions(values, { STABILITY_API_KEY: "sk-docs" }, () => {})),
         at,
       ).not.toThrow();
     }
@@ -295,7 +291,6 @@ describe("the shell, text and JSON blocks", () => {
           request.headers.get("organization") === "org-a" ? { credits: 42.5 } : { credits: 900 },
       }),
     );
-    const out: string[] = [];
     const argv = [
       "check",
       "--organization",
@@ -307,12 +302,7 @@ describe("the shell, text and JSON blocks", () => {
       "--critical",
       "10",
     ];
-    await main(
-      argv,
-      { STABILITY_API_KEY: "sk-docs" },
-      { out: (t) => void out.push(t), err: () => {} },
-    );
-    for (const sample of samples)
-      expect(sample.code.trim(), where(sample)).toBe(out.join("\n").trim());
+    const { stdout } = await runCli(argv, { STABILITY_API_KEY: "sk-docs" });
+    for (const sample of samples) expect(sample.code, where(sample)).toBe(stdout);
   });
 });
