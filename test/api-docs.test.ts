@@ -91,6 +91,9 @@ describe("the API reference", () => {
   it("records a passed check under a key that changes with src/, docs/api/ and the lock file", async () => {
     const dir = await scratch("cache", {
       "src/index.ts": "export {};\n",
+      "src/cli.ts": "export {};\n",
+      "src/cli/main.ts": "export {};\n",
+      "src/mcp/tools.ts": "export {};\n",
       "docs/api/README.md": "# api\n",
       "package-lock.json": "{}\n",
     });
@@ -106,6 +109,12 @@ describe("the API reference", () => {
       keys.push(await checkCacheFile(dir));
     }
     expect(new Set(keys).size).toBe(keys.length);
+    // The CLI and the MCP server are not in the reference: editing them keeps the record.
+    for (const file of ["src/cli.ts", "src/cli/main.ts", "src/mcp/tools.ts", "src/mcp.ts"])
+      await writeFile(path.join(dir, file), "export const edited = 1;\n");
+    expect(await checkCacheFile(dir)).toBe(keys.at(-1));
+    await writeFile(path.join(dir, "src/client.ts"), "export const edited = 1;\n");
+    expect(await checkCacheFile(dir)).not.toBe(keys.at(-1));
     expect(keys[0]).toContain(path.join(dir, "node_modules", ".cache", "api-docs"));
   });
 });
