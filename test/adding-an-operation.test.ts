@@ -1,4 +1,4 @@
-// Adding an operation, as the maintainer's guide says: one table entry, its CLI formatter, then
+// Adding an operation, as docs/maintaining.md says: one table entry, its CLI formatter, then
 // vendor and generate. In a scratch copy of the repository, a synthetic GET
 // /{version}/synthetic/widgets with a query parameter is added: not one of Stability's operations
 // but its own small upstream document per version (the committed subset plus the operation), so

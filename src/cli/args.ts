@@ -2,6 +2,7 @@
 // node:util's parseArgs tokenises; every refusal is worded here, naming the flag and the fix.
 import { parseArgs } from "node:util";
 import { API_VERSIONS, DEFAULTS } from "../index.js";
+import { nearest } from "../suggest.js";
 import { PARAMETER_OPTIONS, flagOf, operationsTaking } from "./params.js";
 import { listing } from "./text.js";
 
@@ -46,6 +47,13 @@ export const FLAGS: Record<string, Flag> = {
     help: "read the account, then every organization in it (one result each)",
     scope: "fan-out",
   },
+  concurrency: {
+    type: "string",
+    value: "<n>",
+    help: "balance requests in flight at once for several organizations (default 4, at most 16)",
+    scope: "fan-out",
+    numeric: true,
+  },
   "min-credits": {
     type: "string",
     value: "<n>",
@@ -55,15 +63,15 @@ export const FLAGS: Record<string, Flag> = {
   },
   warning: {
     type: "string",
-    value: "<n>",
-    help: "check: WARNING when a balance is below n",
+    value: "<range>",
+    help: "check: WARNING when a balance is outside the range (100 or 100: is below 100; ~:10, 10:20, @10:20)",
     scope: "check",
     numeric: true,
   },
   critical: {
     type: "string",
-    value: "<n>",
-    help: "check: CRITICAL when a balance is below n",
+    value: "<range>",
+    help: "check: CRITICAL when a balance is outside the range (as --warning)",
     scope: "check",
     numeric: true,
   },
@@ -184,5 +192,7 @@ function unknownFlag(raw: string): UsageError {
     return new UsageError(
       "there is no --api-key: the key comes from STABILITY_API_KEY or STABILITY_API_KEY_FILE, never from an argument",
     );
-  return new UsageError(`unknown option ${shown(raw)}`);
+  const flag = shown(raw);
+  const near = flag.startsWith("--") ? nearest(flag.slice(2), Object.keys(FLAGS)) : undefined;
+  return new UsageError(`unknown option ${flag}${near ? `; did you mean --${near}?` : ""}`);
 }

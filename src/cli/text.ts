@@ -2,7 +2,7 @@
 // printable before a terminal, a log or a metrics file.
 import { OBEYED } from "../line.js";
 
-export { clean } from "../line.js";
+export { OBEYED, clean } from "../line.js";
 
 /**
  * A JSON body as received, but with each character a terminal would obey inside a string written
