@@ -124,8 +124,11 @@ export async function runDrift(args: string[], io: DriftIo): Promise<number> {
     const location = locationOf(upstream.source);
     // --timeout-ms bounds every `$ref` read too, as it bounds the root document.
     const revision = await subsetOf(doc, location, version, { timeoutMs });
-    const compared = await compareSubsets(base, revision, version);
-    const verdict = await maintainerLoop({
+    // The loop goes first: should it need a compile, the compiler's thread runs it while this
+    // thread compares the subsets.
+    let onCompile = () => {};
+    const compiling = new Promise<void>((resolve) => (onCompile = resolve));
+    const loop = maintainerLoop({
       version,
       doc,
       location,
@@ -133,7 +136,15 @@ export async function runDrift(args: string[], io: DriftIo): Promise<number> {
       sha256: upstream.sha256,
       vendored,
       limits: { timeoutMs },
+      onCompile,
     });
+    const settled = loop.then(
+      () => undefined,
+      () => undefined,
+    );
+    await Promise.race([compiling, settled]);
+    const compared = await compareSubsets(base, revision, version);
+    const verdict = await loop;
     step(`${version}: vendor and generate in a scratch copy: ${describeVerdict(verdict)}`);
     const findings = sortFindings(
       [...compared, ...verdictFindings(verdict, version)],

@@ -33,6 +33,8 @@ export interface LoopInput {
   vendored: string;
   /** Bounds on every `$ref` read, as for the comparison. */
   limits?: Partial<ReadLimits>;
+  /** Called once the compile, if the loop needs one, runs in the compiler's thread. */
+  onCompile?: () => void;
 }
 
 export interface Refusal {
@@ -148,7 +150,9 @@ export async function maintainerLoop(input: LoopInput): Promise<LoopVerdict> {
   const generatedFiles = { base, candidate };
   if (same) return { errors: [], compiled: false, generated: generatedFiles };
   try {
-    const errors = await compileSrc(REPO_ROOT, candidate);
+    const compiling = compileSrc(REPO_ROOT, candidate);
+    input.onCompile?.();
+    const errors = await compiling;
     return { errors, compiled: true, generated: generatedFiles };
   } catch (error) {
     throw new UpstreamError(`cannot compile src/ (${firstLine(error)})`);
