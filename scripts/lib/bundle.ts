@@ -128,7 +128,7 @@ export async function bundleSrc(outDir: string): Promise<void> {
     external: [
       ...(common.external ?? []),
       ...builtinModules.map((name) => `node:${name}`),
-      "@modelcontextprotocol/sdk",
+      "@modelcontextprotocol/server",
       // A dependency, imported by src/cli/proxy.ts only when a proxy variable is set.
       "undici",
     ],
