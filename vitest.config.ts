@@ -4,13 +4,14 @@ import { defineConfig } from "vitest/config";
 // Files whose tests spawn processes (the CLI, scripts, npm, Prism) or run compilers: most of the
 // suite's CPU. Everything else talks to a local server in-process, often against short timers.
 const PROCESSES = [
-  "test/cli.test.ts",
+  "test/bin.test.ts",
   "test/contract.test.ts",
   "test/demo.test.ts",
   "test/drift-*.test.ts",
   "test/exact-optional.test.ts",
   "test/generate.test.ts",
-  "test/cli-long-key.test.ts",
+  "test/mcp.test.ts",
+  "test/mcp-install.test.ts",
   "test/package.test.ts",
   "test/vendor.test.ts",
 ];

@@ -1,8 +1,8 @@
-// The built CLI with a key of any length: a failure is one stderr line with the key redacted, never
+// The CLI with a key of any length: a failure is one stderr line with the key redacted, never
 // a stack trace (the library's side: test/long-keys.test.ts).
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDist, type BuiltDist } from "./helpers/dist.ts";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.ts";
 import { serverPerTest, text } from "./helpers/server.ts";
 
 const serve = serverPerTest();
@@ -10,19 +10,13 @@ const serve = serverPerTest();
 const apiKey = randomBytes(7_500).toString("base64url");
 
 describe("the CLI with a key of any length", () => {
-  let dist: BuiltDist;
-  beforeAll(async () => {
-    dist = await buildDist();
-  });
-  afterAll(() => dist.remove());
-
   it("reports a 401 that echoes a 10,000-character key as one stderr line, the key redacted", async () => {
     const server = await serve(
       text(401, `{"name":"unauthorized","message":"unknown key ${apiKey}"}`, {
         "content-type": "application/json",
       }),
     );
-    const run = await dist.cli(["balance", "--base-url", server.url], {
+    const run = await runCli(["balance", "--base-url", server.url], {
       STABILITY_API_KEY: apiKey,
     });
     // 4: the key was refused (the CLI's exit table, src/cli/exit.ts).

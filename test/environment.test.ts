@@ -1,8 +1,8 @@
 // STABILITY_BASE_URL is the default base URL for the library and the CLI; an explicit baseUrl or
-// --base-url wins. The CLI tests run the built dist/cli.js.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+// --base-url wins. The CLI runs in-process, with the environment it is given.
+import { afterEach, describe, expect, it } from "vitest";
 import { StabilityInputError, createStabilityClient } from "../src/index.ts";
-import { buildDist, type BuiltDist } from "./helpers/dist.ts";
+import { runCli } from "./helpers/cli.ts";
 import { json, recordingFetch, refusal, serverPerTest } from "./helpers/server.ts";
 
 const apiKey = "sk-environment-test";
@@ -124,16 +124,10 @@ describe("the environment", () => {
   });
 });
 
-describe("STABILITY_BASE_URL in the built CLI (dist/cli.js)", () => {
-  let dist: BuiltDist;
-  beforeAll(async () => {
-    dist = await buildDist();
-  });
-  afterAll(() => dist?.remove());
-
+describe("STABILITY_BASE_URL in the CLI", () => {
   it("is where the CLI calls when there is no --base-url", async () => {
     const server = await serve(json(200, { credits: 9 }));
-    const run = await dist.cli(["balance"], {
+    const run = await runCli(["balance"], {
       STABILITY_API_KEY: apiKey,
       STABILITY_BASE_URL: server.url,
     });
@@ -145,7 +139,7 @@ describe("STABILITY_BASE_URL in the built CLI (dist/cli.js)", () => {
 
   it("loses to --base-url", async () => {
     const [fromEnv, flag] = [await serve(json(200, {})), await serve(json(200, { credits: 1 }))];
-    const run = await dist.cli(["balance", "--base-url", flag.url], {
+    const run = await runCli(["balance", "--base-url", flag.url], {
       STABILITY_API_KEY: apiKey,
       STABILITY_BASE_URL: fromEnv.url,
     });
@@ -155,7 +149,7 @@ describe("STABILITY_BASE_URL in the built CLI (dist/cli.js)", () => {
   });
 
   it("is named when its value is unusable (exit 2)", async () => {
-    const run = await dist.cli(["balance"], {
+    const run = await runCli(["balance"], {
       STABILITY_API_KEY: apiKey,
       STABILITY_BASE_URL: "ftp://example.com",
     });
@@ -166,7 +160,7 @@ describe("STABILITY_BASE_URL in the built CLI (dist/cli.js)", () => {
   });
 
   it("is shown in --help", async () => {
-    const run = await dist.cli(["--help"]);
+    const run = await runCli(["--help"]);
     expect(run.stdout).toMatch(/--base-url <url> .*STABILITY_BASE_URL/);
   });
 });

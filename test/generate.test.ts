@@ -1,7 +1,8 @@
 // Generation: what `npm run generate` writes, checked in-process through generateVersion() (the
 // function scripts/generate.ts calls once per version) for both API versions. Every write goes to
-// a temp dir; src/generated/ is only ever read. The last block runs scripts/generate.ts itself, for
-// what only the command does: --check, --api-version, one line per file, exit codes.
+// a temp dir; src/generated/ is only ever read. The last block runs the command's function
+// (runGenerate, what scripts/generate.ts calls), for what only the command does: --check,
+// --api-version, one line per file, exit codes.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -9,9 +10,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateVersion } from "../scripts/lib/generate.ts";
+import { runGenerate } from "../scripts/lib/generate-cli.ts";
 import { API_VERSIONS, type ApiVersion } from "../src/index.ts";
 import { operationsOf } from "../src/operations.ts";
-import { runTs } from "./helpers/server.ts";
+import { runScriptFn } from "./helpers/cli.ts";
 
 const ROOT = new URL("..", import.meta.url);
 const specOf = (version: ApiVersion) => `openapi/${version}.openapi.json`;
@@ -130,9 +132,9 @@ it("generates the examples of a schema that refers to itself, without looping", 
   expect(examples).not.toMatch(/"parent"/);
 });
 
-// The command itself. Each run loads openapi-typescript (about a second of CPU), so there are few.
-describe.concurrent("npm run generate (scripts/generate.ts)", () => {
-  const generate = (...args: string[]) => runTs("scripts/generate.ts", args);
+// The command itself.
+describe("npm run generate (scripts/generate.ts)", () => {
+  const generate = (...args: string[]) => runScriptFn(runGenerate, args);
 
   it("with --api-version writes that version's four files, one line each", async () => {
     const out = path.join(dir, "v1-only");

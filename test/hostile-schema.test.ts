@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateVersion } from "../scripts/lib/generate.ts";
 import { UpstreamError } from "../scripts/lib/upstream/error.ts";
 import { vendorVersion } from "../scripts/lib/vendor.ts";
-import { runTs } from "./helpers/server.ts";
+import { runGenerate } from "../scripts/lib/generate-cli.ts";
+import { runScriptFn } from "./helpers/cli.ts";
 import { SUBSET, schemaOf, type Doc, type Operation, type Schema } from "./helpers/subset-doc.ts";
 
 /** The balance operation of the v1alpha subset. */
@@ -157,7 +158,7 @@ describe.concurrent("patterns", () => {
     expect(await refusal(generateVersion("v1alpha", { spec: file, outDir: dir }))).toMatch(
       /bad-pattern\.openapi\.json: pattern at #\/components\/schemas\/BalanceResponseBody\/properties\/org\/pattern: invalid/,
     );
-    const run = await runTs("scripts/generate.ts", [
+    const run = await runScriptFn(runGenerate, [
       "--api-version",
       "v1alpha",
       "--spec",

@@ -12,16 +12,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { extractClientSubset } from "../scripts/lib/upstream/extract.ts";
 import { UpstreamError } from "../scripts/lib/upstream/error.ts";
 import { parseDocument } from "../scripts/lib/upstream/parse.ts";
+import { runVendor } from "../scripts/lib/vendor-cli.ts";
 import { vendorVersion, type VendorOptions } from "../scripts/lib/vendor.ts";
 import {
   json,
   redirect,
-  runTs,
   stall,
   startServer,
   type Behaviour,
   type TestServer,
 } from "./helpers/server.ts";
+import { runScriptFn } from "./helpers/cli.ts";
 import { SUBSET, schemaOf, type Doc } from "./helpers/subset-doc.ts";
 
 /** The committed v1alpha subset as an upstream document (a fresh copy each call). */
@@ -396,7 +397,7 @@ describe.concurrent("npm run vendor on a hostile upstream", () => {
     inClosure(doc).credits = { $ref: secret };
     const upstream = path.join(spec, "upstream.json");
     await writeFile(upstream, JSON.stringify(doc));
-    const run = await runTs("scripts/vendor.ts", [
+    const run = await runScriptFn(runVendor, [
       "--upstream",
       upstream,
       "--out",
@@ -414,7 +415,7 @@ describe.concurrent("npm run vendor on a hostile upstream", () => {
     const upstream = path.join(spec, "upstream.json");
     await writeFile(upstream, JSON.stringify(upstreamDoc()));
     const out = path.join(spec, "o.json");
-    const small = await runTs("scripts/vendor.ts", [
+    const small = await runScriptFn(runVendor, [
       "--upstream",
       upstream,
       "--out",
@@ -424,10 +425,10 @@ describe.concurrent("npm run vendor on a hostile upstream", () => {
     ]);
     expect(small.code).toBe(1);
     expect(small.stderr).toMatch(/over the 100-byte cap/);
-    const bad = await runTs("scripts/vendor.ts", ["--upstream", upstream, "--max-bytes", "lots"]);
+    const bad = await runScriptFn(runVendor, ["--upstream", upstream, "--max-bytes", "lots"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^vendor: --max-bytes must be a positive whole number/);
-    const raised = await runTs("scripts/vendor.ts", [
+    const raised = await runScriptFn(runVendor, [
       "--upstream",
       upstream,
       "--out",

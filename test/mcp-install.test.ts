@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MCP_SDK } from "../src/mcp.ts";
-import { buildDist, type BuiltDist } from "./helpers/dist.ts";
+import { builtDist, type BuiltDist } from "./helpers/dist.ts";
 import { json, serverPerTest, type Run } from "./helpers/server.ts";
 
 const KEY = "sk-mcp-install-test-0123456789";
@@ -17,11 +17,10 @@ let dist: BuiltDist;
 const scratch: string[] = [];
 
 beforeAll(async () => {
-  dist = await buildDist();
+  dist = await builtDist();
 }, 60_000);
 afterAll(async () => {
   await Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true })));
-  await dist.remove();
 });
 
 /** The built files in a fresh directory with openapi-fetch installed and nothing else, minus `leaveOut`. */

@@ -7,7 +7,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { API_VERSIONS, OPERATIONS, VERSION, type ApiVersion } from "../src/index.ts";
-import { buildDist, type BuiltDist } from "./helpers/dist.ts";
+import { builtDist, type BuiltDist } from "./helpers/dist.ts";
 import { json, startServer, type Behaviour, type TestServer } from "./helpers/server.ts";
 
 const KEY = "sk-mcp-test-0123456789abcdef";
@@ -18,14 +18,13 @@ let answer: Behaviour;
 const clients = {} as Record<ApiVersion, Client>;
 
 beforeAll(async () => {
-  dist = await buildDist();
+  dist = await builtDist();
   server = await startServer((req, res) => answer(req, res));
   for (const version of API_VERSIONS) clients[version] = await connect(version);
 }, 60_000);
 afterAll(async () => {
   await Promise.all(Object.values(clients).map((client) => client.close()));
   await server.close();
-  await dist.remove();
 });
 beforeEach(() => {
   answer = json(404, { id: "e0", name: "not_found", message: "this test set no answer" });

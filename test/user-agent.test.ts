@@ -2,16 +2,14 @@
 // library sends stability-user-client/<version>, after the caller's own; the CLI puts
 // stability-user/<version> first. Browsers name themselves, so there only the caller's goes.
 import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { VERSION, createStabilityClient } from "../src/index.ts";
-import { buildDist, type BuiltDist } from "./helpers/dist.ts";
+import { runCli } from "./helpers/cli.ts";
 import { clientFor, json, recordingFetch, serverPerTest } from "./helpers/server.ts";
 
-const { version: PACKAGE_VERSION, description: PACKAGE_DESCRIPTION } = JSON.parse(
+const { version: PACKAGE_VERSION } = JSON.parse(
   readFileSync(new URL("../package.json", import.meta.url), "utf8"),
-) as { version: string; description: string };
+) as { version: string };
 const OURS = `stability-user-client/${PACKAGE_VERSION}`;
 const apiKey = "sk-user-agent-test";
 const serve = serverPerTest();
@@ -65,38 +63,16 @@ describe("the library's User-Agent", () => {
   });
 });
 
-describe("the built CLI's User-Agent and version (dist/cli.js)", () => {
-  let dist: BuiltDist;
-  beforeAll(async () => {
-    dist = await buildDist();
-  });
-  afterAll(() => dist?.remove());
-
+describe("the CLI's User-Agent", () => {
   it("sends stability-user/<version> before stability-user-client/<version>", async () => {
     const server = await serve(json(200, { credits: 4 }));
-    const run = await dist.cli(["balance", "--base-url", server.url], {
+    const run = await runCli(["balance", "--base-url", server.url], {
       STABILITY_API_KEY: apiKey,
     });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(server.received[0]?.headers["user-agent"]).toBe(
       `stability-user/${PACKAGE_VERSION} ${OURS}`,
-    );
-  });
-
-  it("prints the version without a package.json beside it, from a literal in the bundle", async () => {
-    // The scratch directory has no package.json at ../ (where the old CLI read it at run time).
-    const run = await dist.cli(["--version"]);
-    expect(run).toEqual({ code: 0, stdout: `${PACKAGE_VERSION}\n`, stderr: "" });
-    for (const file of ["cli.js", "index.js"]) {
-      const code = await readFile(path.join(dist.dir, file), "utf8");
-      expect(code, file).not.toMatch(/readFile|import\.meta\.url/);
-      // Nothing of package.json but its version: not its description (the spec's are fine).
-      expect(code, file).not.toContain(PACKAGE_DESCRIPTION);
-    }
-    // The CLI takes VERSION from the library's bundle, where it is a literal.
-    expect(await readFile(path.join(dist.dir, "index.js"), "utf8")).toContain(
-      `version: ${JSON.stringify(PACKAGE_VERSION)}`,
     );
   });
 });

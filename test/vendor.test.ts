@@ -9,17 +9,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UpstreamError } from "../scripts/lib/upstream/error.ts";
+import { runVendor } from "../scripts/lib/vendor-cli.ts";
 import { vendorVersion } from "../scripts/lib/vendor.ts";
 import { API_VERSIONS, type ApiVersion } from "../src/index.ts";
 import {
   closedPort,
   json,
-  runTs,
   startServer,
   text,
   type Run,
   type TestServer,
 } from "./helpers/server.ts";
+import { runScriptFn } from "./helpers/cli.ts";
 
 /** Just enough of an OpenAPI document's shape for the fixtures' mutations and the assertions. */
 interface Doc {
@@ -311,7 +312,7 @@ describe.for(API_VERSIONS)("vendoring %s", (version) => {
 
 // The command itself: flag handling, what it prints, its exit codes.
 describe.concurrent("npm run vendor (scripts/vendor.ts)", () => {
-  const vendorCli = (...args: string[]) => runTs("scripts/vendor.ts", args);
+  const vendorCli = (...args: string[]) => runScriptFn(runVendor, args);
   const expectOneLineRefusal = (run: Run, says: RegExp) => {
     expect(run.code).not.toBe(0);
     expect(run.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(says)]);

@@ -1,7 +1,14 @@
 // Where the CLI's settings come from: the key (STABILITY_API_KEY or STABILITY_API_KEY_FILE) and the
 // client options, built the same way for every command (the MCP server's too).
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { VERSION, type ApiVersion, type StabilityClientOptions } from "../index.js";
+import { formatWithOptions } from "node:util";
+import {
+  VERSION,
+  levels,
+  type ApiVersion,
+  type LogLevel,
+  type StabilityClientOptions,
+} from "../index.js";
 import { UsageError, type Values } from "./args.js";
 import { clean } from "./text.js";
 
@@ -68,34 +75,53 @@ export function numberOf(values: Values, flag: string): number | undefined {
 
 /**
  * The client options every command uses. The body is always checked against the schema (and for
- * finite numbers) before it is printed or compared, so a bad answer is never a success.
+ * finite numbers) before it is printed or compared, so a bad answer is never a success. Every
+ * setting comes from `values` and `env`, never from process.env, so main() runs the same in a test.
  */
-export function clientOptions(values: Values, env: Env): StabilityClientOptions {
+export function clientOptions(
+  values: Values,
+  env: Env,
+  err: (line: string) => void,
+): StabilityClientOptions {
+  // One line per log call, on stderr: stdout must stay clean for --format json | jq.
+  const log = (message: string, ...details: unknown[]) =>
+    err(formatWithOptions({ breakLength: Infinity }, message, ...details));
   return {
     validateResponses: true,
     apiVersion: values["api-version"] as ApiVersion | undefined,
     apiKey: readApiKey(env),
     apiKeyPrefix: values["api-key-prefix"] as string | undefined,
-    // Without --base-url the library reads STABILITY_BASE_URL (and names it in its errors).
-    baseUrl: values["base-url"] as string | undefined,
+    // An empty STABILITY_BASE_URL counts as unset, as it does for the library.
+    baseUrl:
+      (values["base-url"] as string | undefined) ?? (env.STABILITY_BASE_URL?.trim() || undefined),
     // The library puts its own stability-user-client/<version> after this.
     headers: { "User-Agent": `stability-user/${VERSION}` },
     timeoutMs: numberOf(values, "timeout-ms"),
     maxRetries: numberOf(values, "max-retries"),
     // Failures are reported once, as the exit line; STABILITY_LOG=debug still shows every attempt.
-    logLevel: env.STABILITY_LOG ? undefined : "off",
-    // console.debug/info write to stdout, which must stay clean for --format json | jq.
-    logger: {
-      error: console.error,
-      warn: console.error,
-      info: console.error,
-      debug: console.error,
-    },
+    logLevel: logLevelOf(env, log),
+    logger: { error: log, warn: log, info: log, debug: log },
   };
 }
 
+/** STABILITY_LOG's level; "off" when unset, "warn" (said once) when it names no level. */
+function logLevelOf(env: Env, log: (message: string) => void): LogLevel {
+  const level = env.STABILITY_LOG?.trim().toLowerCase() || "off";
+  if (Object.hasOwn(levels, level)) return level as LogLevel;
+  log(
+    `stability-user: STABILITY_LOG ${JSON.stringify(clean(level, 40))} is not a log level (${Object.keys(levels).join(", ")}); using "warn"`,
+  );
+  return "warn";
+}
+
+/** Where a refused library option came from: the flag or variable the user set. */
+export function sourceOf(field: string, values: Values): string {
+  if (field === "baseUrl" && values["base-url"] === undefined) return "STABILITY_BASE_URL";
+  return SOURCE_OF[field] ?? field;
+}
+
 /** The library option a refusal names, as the flag or variable it comes from. */
-export const SOURCE_OF: Record<string, string> = {
+const SOURCE_OF: Record<string, string> = {
   apiKey: "STABILITY_API_KEY",
   apiKeyPrefix: "--api-key-prefix",
   apiVersion: "--api-version",

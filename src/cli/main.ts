@@ -10,7 +10,7 @@ import {
 import { UsageError, parse, type Values } from "./args.js";
 import { checkOutput, unknownLine } from "./check.js";
 import { FAN_OUT, FORMATTERS, type AnyBody } from "./commands.js";
-import { SOURCE_OF, clientOptions, numberOf, type Env } from "./config.js";
+import { clientOptions, numberOf, sourceOf, type Env } from "./config.js";
 import { OUTCOMES, STATES, worst, type Outcome } from "./exit.js";
 import { failureJson } from "./failure.js";
 import { json, prometheus, text, type Format, type Rendered } from "./formats.js";
@@ -32,8 +32,10 @@ export interface Io {
 export async function main(argv: string[], env: Env, io: Io): Promise<number> {
   let command: Command | undefined;
   let format: Format | undefined;
+  let given: Values = {};
   try {
     const { values, positionals } = parse(argv);
+    given = values;
     if (values.help) return (io.out(USAGE), OUTCOMES.ok.code);
     if (values.version) return (io.out(VERSION), OUTCOMES.ok.code);
     command = commandOf(positionals);
@@ -45,7 +47,7 @@ export async function main(argv: string[], env: Env, io: Io): Promise<number> {
     if (!(error instanceof UsageError || error instanceof StabilityInputError)) throw error;
     const message =
       error instanceof StabilityInputError
-        ? `${SOURCE_OF[error.field] ?? error.field} ${error.problem}`
+        ? `${sourceOf(error.field, given)} ${error.problem}`
         : error.message;
     const line = clean(message, 300);
     if (command === "check") io.out(unknownLine(line));
@@ -86,7 +88,7 @@ async function run(
   const thresholds = thresholdsOf(values);
   const deadlineMs = deadlineOf(values);
   const proxy = await proxyOptions(env);
-  const options = { ...clientOptions(values, env), ...proxy };
+  const options = { ...clientOptions(values, env, (line) => io.err(line)), ...proxy };
   const fetch = proxy.fetch ?? globalThis.fetch;
   const client = createStabilityClient(options) as StabilityClient;
   const version = client.apiVersion;
@@ -173,7 +175,10 @@ async function emit(rendered: Rendered, values: Values, io: Io): Promise<void> {
 
 /** `stability-user mcp`: the MCP server (src/mcp.ts) and its SDK load only for this command. */
 async function serveMcp(values: Values, env: Env, io: Io): Promise<number> {
-  const options = { ...clientOptions(values, env), ...(await proxyOptions(env)) };
+  const options = {
+    ...clientOptions(values, env, (line) => io.err(line)),
+    ...(await proxyOptions(env)),
+  };
   const { serveMcp, McpSdkMissingError } = await import("../mcp.js");
   try {
     await serveMcp(options);
