@@ -11,6 +11,7 @@ const PROCESSES = [
   "test/exact-optional.test.ts",
   "test/generate.test.ts",
   "test/mcp.test.ts",
+  "test/mcp-hostile.test.ts",
   "test/mcp-install.test.ts",
   "test/package.test.ts",
   "test/vendor.test.ts",
