@@ -35,6 +35,7 @@ beforeEach(() => {
 });
 
 // What a terminal obeys rather than prints, as an organization's name may carry it.
+// eslint-disable-next-line no-control-regex -- matching control characters is its purpose
 const OBEYED = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const NAME = "Acme\u0085\u2028\u202eTXT.EXE\u2066hidden\u2069";
 
@@ -64,6 +65,9 @@ describe("a success body that echoes the key", () => {
           email: "[redacted]",
           "[redacted]": "as a name",
         });
+        const { tools } = await stable.listTools();
+        const schema = tools.find((t) => t.name === "account")!.outputSchema!;
+        expect(new Ajv2020({ strict: true }).validate(schema, result.structuredContent)).toBe(true);
       } finally {
         if (client !== stable) await client.close();
       }
@@ -113,7 +117,7 @@ describe("control and bidi characters in a body", () => {
   it("are JSON escapes in the tool text, and exact values in the structured content", async () => {
     answer = echoing();
     const result = await stable.callTool({ name: "account", arguments: {} });
-    const [{ text: toolText }] = result.content as { text: string }[];
+    const toolText = (result.content as { text: string }[])[0]!.text;
     expect(toolText).not.toMatch(OBEYED);
     expect(toolText).toContain("Acme\\u0085\\u2028\\u202eTXT.EXE\\u2066hidden\\u2069");
     expect(result.structuredContent).toMatchObject({ organizations: [{ name: NAME }] });

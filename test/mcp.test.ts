@@ -130,15 +130,9 @@ describe("each protocol generation", () => {
       answer = json(200, { credits: 2 });
       const run = await rawSession(launch(), [...opening(revision), toolCall(1, "balance", {})]);
       expect(run.code).toBe(0);
-      expect(run.messages).toEqual([
-        expect.objectContaining({
-          id: 0,
-          result: expect.objectContaining({ protocolVersion: revision }),
-        }),
-        expect.objectContaining({
-          id: 1,
-          result: expect.objectContaining({ structuredContent: { credits: 2 } }),
-        }),
+      expect(run.messages).toMatchObject([
+        { id: 0, result: { protocolVersion: revision } },
+        { id: 1, result: { structuredContent: { credits: 2 } } },
       ]);
     },
   );
