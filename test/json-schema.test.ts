@@ -93,16 +93,50 @@ describe("toJsonSchema", () => {
     );
   });
 
-  it("refuses a $ref to nothing, and a $ref cycle", () => {
-    expect(() => translate({ $ref: "#/components/schemas/Gone" })).toThrow(/a \$ref to nothing/);
+  it("refuses a $ref to nothing", () => {
+    expect(() => translate({ $ref: "#/components/schemas/Gone" })).toThrow(
+      "#/test: not a schema, or a $ref to nothing",
+    );
+  });
+
+  it("follows a $ref written as a URI fragment (percent-encoded JSON pointer)", () => {
+    const doc = { components: { schemas: { "a/b c": { type: "string" } } } };
+    expect(translate({ $ref: "#/components/schemas/a~1b%20c" }, doc)).toEqual({ type: "string" });
+  });
+
+  it("keeps a schema that refers to itself in $defs, and strict Ajv validates by it", () => {
     const doc = {
       components: {
         schemas: {
-          Node: { type: "object", properties: { next: { $ref: "#/components/schemas/Node" } } },
+          Node: {
+            type: "object",
+            properties: { next: { $ref: "#/components/schemas/Node" }, id: { type: "string" } },
+            required: ["id"],
+          },
         },
       },
     };
-    expect(() => translate({ $ref: "#/components/schemas/Node" }, doc)).toThrow(/\$ref cycle/);
+    const schema = translate({ $ref: "#/components/schemas/Node" }, doc);
+    const node = {
+      type: "object",
+      properties: { next: { $ref: "#/$defs/Node" }, id: { type: "string" } },
+      required: ["id"],
+    };
+    expect(schema).toEqual({
+      type: "object",
+      properties: { next: { $ref: "#/$defs/Node" }, id: { type: "string" } },
+      required: ["id"],
+      $defs: { Node: node },
+    });
+    const validate = strictAjv().compile(schema);
+    expect(validate({ id: "a", next: { id: "b", next: { id: "c" } } })).toBe(true);
+    expect(validate({ id: "a", next: { id: "b", next: {} } })).toBe(false);
+  });
+
+  it("refuses a schema nested deeper than 32 levels", () => {
+    let deep: unknown = { type: "string" };
+    for (let i = 0; i < 40; i++) deep = { type: "array", items: deep };
+    expect(() => translate(deep)).toThrow(/schema nested over 32 deep$/);
   });
 
   it("gives booleans as schemas their 2020-12 meaning", () => {

@@ -4,6 +4,7 @@
 // the table below; a keyword neither dialect knows stops generation, naming it.
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { UpstreamError } from "./upstream/error.ts";
+import { atPointer, parsePointer, pointerOf, setOwn, type Json } from "./upstream/json.ts";
 
 type Node = Record<string, unknown>;
 
@@ -56,56 +57,85 @@ const OPENAPI: Record<string, (value: unknown, schema: Node) => Node> = {
   externalDocs: () => ({}),
 };
 
-// A schema nested deeper than this is a `$ref` cycle (JSON Schema can say it; an inlined copy can't).
+// A chain of refs longer than this is refused (as a cycle of refs without a schema would loop).
+const MAX_HOPS = 20;
+// A schema nested deeper than this, through refs that do not repeat, is refused.
 const MAX_DEPTH = 32;
 
-/** Follows a local `$ref` (`#/components/...`) to its node; a dead end, or a cycle of refs, gives `undefined`. */
+/** Follows local `$ref`s (`#/components/...`, RFC 6901 and URI-escaped) to a node; a dead end, or a cycle of refs, gives `undefined`. */
 export function deref(node: unknown, doc: Node): Node | undefined {
   let current = node as Node | undefined;
   for (let hops = 0; typeof current?.$ref === "string"; hops++) {
-    if (hops === 20 || !current.$ref.startsWith("#/")) return undefined;
-    current = current.$ref
-      .slice(2)
-      .split("/")
-      .reduce<unknown>(
-        (at, key) =>
-          at !== null && typeof at === "object" && Object.hasOwn(at, decode(key))
-            ? (at as Node)[decode(key)]
-            : undefined,
-        doc,
-      ) as Node | undefined;
+    if (hops === MAX_HOPS) return undefined;
+    current = atPointer(doc as Json, current.$ref) as Node | undefined;
   }
   return current !== null && typeof current === "object" ? current : undefined;
 }
-const decode = (key: string) => key.replaceAll("~1", "/").replaceAll("~0", "~");
 
-/** `schema` (an OpenAPI 3.0 Schema Object from `doc`) as JSON Schema 2020-12; `where` names it in errors. */
-export function toJsonSchema(schema: unknown, doc: Node, where: string, depth = 0): Node {
-  if (depth > MAX_DEPTH)
-    throw new UpstreamError(`${where}: schema nested over ${MAX_DEPTH} deep (a $ref cycle?)`);
-  if (typeof schema === "boolean") return schema ? {} : { not: {} };
-  const node = deref(schema, doc);
-  if (node === undefined) throw new UpstreamError(`${where}: not a schema, or a $ref to nothing`);
-  const sub = (value: unknown, at: string) => toJsonSchema(value, doc, `${where}/${at}`, depth + 1);
-  let out: Node = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key.startsWith("x-")) continue;
-    if (Object.hasOwn(OPENAPI, key)) out = { ...out, ...OPENAPI[key]!(value, node) };
-    else if (SCHEMA.includes(key)) out[key] = typeof value === "boolean" ? value : sub(value, key);
-    else if (SCHEMA_MAPS.includes(key))
-      out[key] = Object.fromEntries(
-        Object.entries(value as Node).map(([name, s]) => [name, sub(s, `${key}/${name}`)]),
-      );
-    else if (SCHEMA_LISTS.includes(key))
-      out[key] = (value as unknown[]).map((s, i) => sub(s, `${key}/${i}`));
-    else if (VALUES.includes(key)) out[key] = value;
-    else
-      throw new UpstreamError(
-        `${where}: unknown schema keyword "${key}" (neither JSON Schema nor OpenAPI 3.0)`,
-      );
-  }
-  // OpenAPI's `nullable: true` adds null to the values; a union `type` would need Ajv's allowUnionTypes.
-  return node.nullable === true ? { anyOf: [out, { type: "null" }] } : out;
+/**
+ * `schema` (an OpenAPI 3.0 Schema Object from `doc`) as JSON Schema 2020-12, its local `$ref`s
+ * inlined; `where` names it in errors. A schema that refers to itself (through its properties, say)
+ * is inlined once; the inner reference points into `$defs`, where it is kept whole.
+ */
+export function toJsonSchema(schema: unknown, doc: Node, where: string): Node {
+  const defs: Record<string, Node> = {};
+  const names = new Map<string, string>();
+  const inlining = new Set<string>();
+  const nameOf = (ref: string) => {
+    let name = names.get(ref);
+    if (name === undefined) {
+      const last = parsePointer(ref)?.at(-1) ?? "schema";
+      name = Object.hasOwn(defs, last) ? `${last}${names.size}` : last;
+      names.set(ref, name);
+      setOwn(defs, name, {});
+    }
+    return name;
+  };
+  const translate = (schema: unknown, where: string, depth: number): Node => {
+    if (depth > MAX_DEPTH)
+      throw new UpstreamError(`${where}: schema nested over ${MAX_DEPTH} deep`);
+    if (typeof schema === "boolean") return schema ? {} : { not: {} };
+    const ref = (schema as Node | null)?.$ref;
+    if (typeof ref === "string" && inlining.has(ref)) {
+      const seen = names.has(ref);
+      const name = nameOf(ref);
+      if (!seen) setOwn(defs, name, body(schema, where, depth));
+      return { $ref: pointerOf(["$defs", name]) };
+    }
+    if (typeof ref === "string") inlining.add(ref);
+    try {
+      return body(schema, where, depth);
+    } finally {
+      if (typeof ref === "string") inlining.delete(ref);
+    }
+  };
+  const body = (schema: unknown, where: string, depth: number): Node => {
+    const node = deref(schema, doc);
+    if (node === undefined) throw new UpstreamError(`${where}: not a schema, or a $ref to nothing`);
+    const sub = (value: unknown, at: string) => translate(value, `${where}/${at}`, depth + 1);
+    let out: Node = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (key.startsWith("x-")) continue;
+      if (Object.hasOwn(OPENAPI, key)) out = { ...out, ...OPENAPI[key]!(value, node) };
+      else if (SCHEMA.includes(key))
+        out[key] = typeof value === "boolean" ? value : sub(value, key);
+      else if (SCHEMA_MAPS.includes(key))
+        out[key] = Object.fromEntries(
+          Object.entries(value as Node).map(([name, s]) => [name, sub(s, `${key}/${name}`)]),
+        );
+      else if (SCHEMA_LISTS.includes(key))
+        out[key] = (value as unknown[]).map((s, i) => sub(s, `${key}/${i}`));
+      else if (VALUES.includes(key)) out[key] = value;
+      else
+        throw new UpstreamError(
+          `${where}: unknown schema keyword "${key}" (neither JSON Schema nor OpenAPI 3.0)`,
+        );
+    }
+    // OpenAPI's `nullable: true` adds null to the values; a union `type` would need Ajv's allowUnionTypes.
+    return node.nullable === true ? { anyOf: [out, { type: "null" }] } : out;
+  };
+  const out = translate(schema, where, 0);
+  return names.size === 0 ? out : { ...out, $defs: defs };
 }
 
 /**
