@@ -165,11 +165,16 @@ export async function serveMcp(options: StabilityClientOptions): Promise<void> {
   });
   const redact = redactor((options.apiKey ?? "").trim());
   const sdk = await loadSdk();
+  // Each schema is compiled on the tool's first call, not before the first answer.
   const validator = new sdk.AjvJsonSchemaValidator();
+  const compiled = (schema: Record<string, unknown>): Check => {
+    let check: Check | undefined;
+    return (data) => (check ??= validator.getValidator(schema))(data);
+  };
   const served = toolsFor(client.apiVersion).map((tool) => ({
     tool,
-    input: validator.getValidator(tool.inputSchema),
-    output: tool.outputSchema && validator.getValidator(tool.outputSchema),
+    input: compiled(tool.inputSchema),
+    output: tool.outputSchema && compiled(tool.outputSchema),
   }));
   const transport = new LineTransport(process.stdin, process.stdout, {
     parse: sdk.parseJSONRPCMessage,
