@@ -21,7 +21,6 @@ import { clean } from "./line.js";
 import { toolError, toolSuccess } from "./mcp/result.js";
 import { LineTransport } from "./mcp/stdio.js";
 import { argumentsProblem, toolsFor, type ToolDefinition } from "./mcp/tools.js";
-import { redactor } from "./redact.js";
 
 /** The SDK range package.json's peerDependencies names; the missing-SDK line tells users to install it. */
 export const MCP_SDK = { name: "@modelcontextprotocol/server", range: "^2.4.0" } as const;
@@ -67,6 +66,7 @@ const TO_STDERR: Logger = {
 };
 
 type Check = (data: unknown) => { valid: boolean; errorMessage?: string | undefined };
+type Redact = (text: string) => string;
 
 /** A tool with what serving it needs: the checks of its arguments and of its structured content. */
 interface Served {
@@ -80,7 +80,7 @@ async function callTool(
   client: StabilityClient<ApiVersion>,
   { tool, input, output }: Served,
   args: Record<string, unknown>,
-  redact: (text: string) => string,
+  redact: () => Promise<Redact>,
   signal: AbortSignal,
 ): Promise<CallToolResult> {
   const checked = input(args);
@@ -93,7 +93,7 @@ async function callTool(
   const call = client[tool.name] as (options: Record<string, unknown>) => Promise<object>;
   let result;
   try {
-    result = toolSuccess(await call.call(client, { ...args, signal }), redact);
+    result = toolSuccess(await call.call(client, { ...args, signal }), await redact());
   } catch (error) {
     // The library's messages carry no key (src/redact.ts); the CLI prints the same line.
     if (error instanceof StabilityError) return toolError(error.message);
@@ -113,7 +113,7 @@ function makeServer(
   sdk: Sdk,
   client: StabilityClient<ApiVersion>,
   served: Served[],
-  redact: (text: string) => string,
+  redact: () => Promise<Redact>,
 ) {
   const find = (name: unknown) => served.find((s) => s.tool.name === name);
   type Handler = (request: JSONRPCRequest, ctx: ServerContext) => Promise<Result>;
@@ -163,7 +163,13 @@ export async function serveMcp(options: StabilityClientOptions): Promise<void> {
     logger: options.logger ?? TO_STDERR,
     validateResponses: true,
   });
-  const redact = redactor((options.apiKey ?? "").trim());
+  // The library's own redaction (dist/failure.js), imported on the first call as the client imports
+  // it on the first failure: it defines a Headers subclass, and Headers loads Node's fetch.
+  let redactor: Promise<Redact> | undefined;
+  const redact = () =>
+    (redactor ??= import("./failure.js").then((failure) =>
+      failure.redactor((options.apiKey ?? "").trim()),
+    ));
   const sdk = await loadSdk();
   // Each schema is compiled on the tool's first call, not before the first answer.
   const validator = new sdk.AjvJsonSchemaValidator();
