@@ -3,7 +3,7 @@
 // against one keep-alive loopback server, in alternating rounds (the order rotates every round, so
 // no contender always runs first or after a GC). Then cold-import time of the built entry against
 // openapi-fetch's (fresh child processes), and the time of `generate` and `drift`.
-// Benchmarks only print figures; the targets are checked by eye and recorded in BENCHMARKS.md.
+// Benchmarks only print figures; the targets are checked by eye and recorded in docs/benchmarks.md.
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";

@@ -1,6 +1,6 @@
 // npm run test:runtimes [-- --only <names>] [-- --tarball <file>]: the packed tarball, installed
 // into a scratch app as a user installs it, runs the one scenario of test/runtimes/scenario.ts in
-// every runtime the README names (scripts/lib/runtimes*.ts) against a local mock API on
+// every runtime docs/library.md names (scripts/lib/runtimes*.ts) against a local mock API on
 // 127.0.0.1. One line per step, a line per failed step, the runtime × step table, and exit 1
 // when any step failed or any runtime could not be obtained (never skipped in silence).
 import { rmSync } from "node:fs";

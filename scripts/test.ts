@@ -1,12 +1,10 @@
-// npm test [-- <vitest arguments>]: the static checks (typecheck, lint, format, `generate --check`,
-// size budget) and the test suite, with one exit code and every failure reported, not only the
-// first: a spec change that breaks typecheck also shows which tests it breaks.
+// npm test [-- <vitest arguments>]: the static checks (typecheck, lint, format, size budget, unused
+// code) and the fast test tier, with one exit code and every failure reported, not only the first:
+// a spec change that breaks typecheck also shows which tests it breaks.
 //
-// The checks start together; the suite starts when all but the type check and lint are done.
-// Those two share one TypeScript program (scripts/check.ts), the long pole (about 12 s of a 2-core
-// machine), and leave room that the suite's in-process group, mostly waiting on timers, fills.
-// Starting the suite with every check at once loads the machine enough to starve the
-// timing-sensitive tests, and running the checks niced only delays them until the suite is done.
+// Everything starts at once, in three lanes: the type check and lint (one TypeScript program,
+// scripts/check.ts), the small checks one after another, and the suite. No test depends on the
+// machine being idle (a busy machine makes the suite slower, never red), so nothing waits.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -35,7 +33,6 @@ const CHECKS: { name: string; args: string[] }[] = [
   { name: "typecheck + lint", args: [...tsx, "scripts/check.ts"] },
   // --cache keys on each file's content and Prettier's options, so it never hides a change.
   { name: "format", args: [bin("prettier"), "--check", "--cache", "."] },
-  { name: "generate --check", args: [...tsx, "scripts/generate.ts", "--check"] },
   { name: "size", args: [...tsx, "scripts/size.ts"] },
   // Unused files, exports and dependencies (knip.json names the entries).
   { name: "unused code", args: [bin("knip"), "--no-progress"] },
@@ -68,16 +65,23 @@ function check({ name, args }: (typeof CHECKS)[number]): Promise<Outcome> {
   return finished(child, name, () => output);
 }
 
-const LONG = "typecheck + lint";
-const long = check(CHECKS.find((step) => step.name === LONG)!);
-const others = await Promise.all(CHECKS.filter((step) => step.name !== LONG).map(check));
-// The maintainer-loop project is `npm run test:loop`'s (vitest.config.ts), unless arguments say otherwise.
+const started = performance.now();
+const [long, ...small] = CHECKS;
+/** The small checks, one after another: together they take less than the type check alone. */
+async function smallChecks(): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const step of small) outcomes.push(await check(step));
+  return outcomes;
+}
+// The fast tier (vitest.config.ts), unless arguments say otherwise.
 const given = process.argv.slice(2);
-const projects = given.length > 0 ? [] : ["--project", "in-process", "--project", "processes"];
+const projects = given.length > 0 ? [] : ["--project", "fast"];
 const suite = spawn(process.execPath, [bin("vitest"), "run", ...projects, ...given], {
   stdio: "inherit",
 });
-const outcomes = [...others, ...(await Promise.all([long, finished(suite, "vitest", () => "")]))];
+const lanes = await Promise.all([check(long!), smallChecks(), finished(suite, "vitest", () => "")]);
+const outcomes = lanes.flat();
+console.log(`test: all done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 const failed = outcomes.filter((outcome) => !outcome.ok);
 for (const { name, output } of failed) {

@@ -76,7 +76,13 @@ export function prepare(
     else (binding.in === "query" ? (query ??= {}) : (path ??= {}))[binding.name] = value;
   }
   if (!query && !path) return sent === request.headers ? request : { ...request, headers: sent };
-  return withParams(transport, request.target.method, specPath, { query, path }, sent);
+  return withParams(
+    transport,
+    request.target.method,
+    specPath,
+    { ...(query && { query }), ...(path && { path }) },
+    sent,
+  );
 }
 
 // Only an operation with query or path parameters (none of today's has any) loads openapi-fetch

@@ -56,7 +56,7 @@ export class StabilityInputError extends StabilityError {
   constructor(
     field: string,
     problem: string,
-    { hint, target }: { hint?: string; target?: RequestTarget } = {},
+    { hint, target }: { hint?: string | undefined; target?: RequestTarget | undefined } = {},
   ) {
     super(`${field} ${problem}${hint ? `; ${hint}` : ""}`, target);
     this.field = field;

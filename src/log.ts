@@ -17,11 +17,11 @@ export interface AttemptReport {
   /** performance.now() when the attempt started (only measured at `debug`). */
   started: number;
   /** The response status on success. */
-  status?: number;
-  failure?: StabilityError & { status?: number };
-  retryable?: boolean;
+  status?: number | undefined;
+  failure?: (StabilityError & { status?: number }) | undefined;
+  retryable?: boolean | undefined;
   /** The wait before the next attempt; undefined when there is none. */
-  delay?: number;
+  delay?: number | undefined;
   /** The request headers as sent; `Authorization` is redacted before logging. */
   headers: Record<string, string>;
 }

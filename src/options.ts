@@ -152,7 +152,7 @@ export interface RequestOptions {
   headers?: Record<string, string> | undefined;
 }
 
-/** Every default, in one place: the library, the CLI's help and the README read them from here. */
+/** Every default, in one place: the library, the CLI's help and docs/library.md read them from here. */
 export const DEFAULTS = {
   apiVersion: "v1alpha",
   /** Per API version: what goes before the key in `Authorization`. */

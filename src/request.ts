@@ -148,13 +148,10 @@ async function follow(
   const send = settings.fetch;
   for (const visited: string[] = []; ;) {
     // One plain fetch per attempt with headers built once: openapi-fetch's GET builds a Request
-    // that undici then copies, about 30 µs a call on Node 20 (BENCHMARKS.md). `raw` is openapi-fetch.
-    const init: RequestInit = {
-      ...settings.fetchOptions,
-      headers: sent,
-      signal: hop.signal,
-      redirect: "manual",
-    };
+    // that undici then copies, about 30 µs a call on Node 20 (docs/benchmarks.md). `raw` is openapi-fetch.
+    // `signal` is set only when one is armed: a fetch sees no signal at all otherwise.
+    const init: RequestInit = { ...settings.fetchOptions, headers: sent, redirect: "manual" };
+    if (hop.signal) init.signal = hop.signal;
     let response = await bound(send(hop.url, init));
     // A browser hides where a redirect leads (status 0) and follows it only itself. When it
     // cannot (a loop, too many, CORS), its fetch fails like a network error: not retried.

@@ -1,4 +1,4 @@
-// Adding an operation, as the README's maintainer section says to: one table entry, its CLI
+// Adding an operation, as docs/maintaining.md says to: one table entry, its CLI
 // formatter, then `npm run vendor` and `npm run generate`. In a scratch copy of the repository,
 // GET /{version}/engines/list (whose two versions' bodies differ: an object on v1alpha, an array on
 // v1) is added from the committed upstream documents; the client, the testing kit, the validators

@@ -66,7 +66,8 @@ describe("cancellation", () => {
     const abortedAt = performance.now();
     controller.abort();
     const error = await call;
-    expect(performance.now() - abortedAt).toBeLessThan(1000);
+    // Not aborting would wait out the 30 s; a loaded machine takes nowhere near half of that.
+    expect(performance.now() - abortedAt).toBeLessThan(15_000);
     expect(error.constructor).toBe(StabilityAbortError);
     expect(error.message).toMatch(/while waiting to retry/);
     expect(server.received).toHaveLength(1);

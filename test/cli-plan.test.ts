@@ -35,16 +35,16 @@ describe("the CLI's parameters", () => {
   });
 });
 
-describe("the README's exit-code tables", () => {
-  const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-  const cli = README.split(/^## CLI$/m)[1]!.split(/^## /m)[0]!;
+describe("the exit-code tables of docs/cli.md", () => {
+  const page = readFileSync(new URL("../docs/cli.md", import.meta.url), "utf8");
+  /** The text of the `## ` section whose heading starts with `title`, up to the next one. */
+  const section = (title: string) => page.split(`\n## ${title}`)[1]!.split(/^## /m)[0]!;
   /** The first column of each table row that starts with a number, in order. */
   const codes = (section: string) =>
     [...section.matchAll(/^\| (\d) +\|/gm)].map((match) => Number(match[1]));
 
   it("list the CLI's outcomes and check's states, in the order the worst is picked", () => {
-    const [general, check] = cli.split(/^### `check`/m);
-    expect(codes(general!)).toEqual(Object.values(OUTCOMES).map((o) => o.code));
-    expect(codes(check!.split(/^### /m)[0]!)).toEqual(Object.values(STATES).map((s) => s.code));
+    expect(codes(section("Exit codes"))).toEqual(Object.values(OUTCOMES).map((o) => o.code));
+    expect(codes(section("`check`"))).toEqual(Object.values(STATES).map((s) => s.code));
   });
 });

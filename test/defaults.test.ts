@@ -1,5 +1,5 @@
 // One DEFAULTS object states every default: the library resolves options from it, the CLI's help
-// prints it, and the README's defaults table must say the same.
+// prints it, and the defaults table of docs/library.md must say the same.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
@@ -12,11 +12,11 @@ import { failure, json, recordingFetch, serverPerTest } from "./helpers/server.t
 
 const serve = serverPerTest();
 
-const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+const LIBRARY = readFileSync(new URL("../docs/library.md", import.meta.url), "utf8");
 
-/** The README's defaults table: option name → its Default cell. */
-function readmeDefaults(): Map<string, string> {
-  const section = README.split(/^### Defaults/m)[1]?.split(/^#{2,3} /m)[0] ?? "";
+/** The defaults table of docs/library.md: option name → its Default cell. */
+function documentedDefaults(): Map<string, string> {
+  const section = LIBRARY.split(/^## Defaults/m)[1]?.split(/^#{1,2} /m)[0] ?? "";
   const rows = new Map<string, string>();
   for (const line of section.split("\n")) {
     const cells = line.split("|").map((cell) => cell.trim());
@@ -26,7 +26,7 @@ function readmeDefaults(): Map<string, string> {
   return rows;
 }
 
-/** How the README writes a default: `2`, `"warn"`, `false`, `{}`. */
+/** How the docs write a default: `2`, `"warn"`, `false`, `{}`. */
 function written(value: unknown): string {
   if (typeof value === "string") return `\`${JSON.stringify(value)}\``;
   if (typeof value === "number" || typeof value === "boolean") return `\`${value}\``;
@@ -34,11 +34,11 @@ function written(value: unknown): string {
 }
 
 describe("DEFAULTS", () => {
-  it("is what the README's defaults table states, option by option", () => {
-    const table = readmeDefaults();
+  it("is what the defaults table of docs/library.md states, option by option", () => {
+    const table = documentedDefaults();
     for (const [name, value] of Object.entries(DEFAULTS)) {
       const cell = table.get(name);
-      expect(cell, `README has no defaults row for ${name}`).toBeDefined();
+      expect(cell, `docs/library.md has no defaults row for ${name}`).toBeDefined();
       if (name === "apiKeyPrefix") {
         for (const version of API_VERSIONS)
           expect(cell).toContain(`${written(DEFAULTS.apiKeyPrefix[version])} on ${version}`);

@@ -1,5 +1,5 @@
-// `npm run demo`, the README's first command after install: both CLI commands against a Prism mock
-// of each API version's vendored spec, and the mocks gone afterwards.
+// `npm run demo`, the first command of the README's development section: both CLI commands
+// against a Prism mock of each API version's vendored spec, and the mocks gone afterwards.
 import { spawn, spawnSync } from "node:child_process";
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";

@@ -217,8 +217,8 @@ describe.concurrent("inherited names stay data", () => {
 
     const set = await generated(file);
     expect(set.types).toMatch(/__proto__\?: string;/);
-    // Ajv leaves a property named __proto__ unchecked by design (README, "Keeping up with the
-    // upstream spec"); what holds is that such a body neither breaks nor pollutes anything.
+    // Ajv leaves a property named __proto__ unchecked by design (docs/maintaining.md, "An upstream
+    // document is untrusted input"); what holds is that such a body neither breaks nor pollutes anything.
     const validate = await validatorOf(set);
     expect(validate(JSON.parse('{"credits": 1, "__proto__": "x"}'))).toBe(true);
     expect(validate({ credits: "1" })).toBe(false);

@@ -1,4 +1,4 @@
-// The maintainer's loop, as the README promises it: Stability edits its spec, the maintainer runs
+// The maintainer's loop, as docs/maintaining.md promises it: Stability edits its spec, the maintainer runs
 // `npm run vendor` and `npm run generate`, and the compiler says whether src/ still fits. Each case
 // edits one of Stability's own documents (the in-repo copies), vendors and generates it in-process
 // into a scratch copy of the repository, and compiles that copy's src/ (not the tests).

@@ -141,16 +141,25 @@ function localLaunch({ where, command, args }: Entry): string[] {
   return [path.join(dist.dir, "cli.js"), ...rest];
 }
 
+/** The docs' entries, each distinct one once (the README's quick start repeats docs/mcp.md's). */
+const entries = (): Entry[] => {
+  const seen = new Set<string>();
+  return [...jsonEntries(), ...claudeEntries()].filter(({ command, args, env }) => {
+    const key = JSON.stringify([command, args, env]);
+    return !seen.has(key) && !!seen.add(key);
+  });
+};
+
 describe("the install snippets in the docs", () => {
-  it("give the mcpServers entry, the npx one and a `claude mcp add` line", () => {
-    const commands = [...jsonEntries(), ...claudeEntries()].map((e) => e.command);
-    expect(jsonEntries().map((e) => e.command)).toEqual(["stability-user", "npx"]);
-    expect(claudeEntries()).toHaveLength(1);
-    expect(commands).toHaveLength(3);
+  it("give an mcpServers entry for the bin and for npx, and a `claude mcp add` line", () => {
+    const commands = jsonEntries().map((e) => e.command);
+    expect(commands).toContain("stability-user");
+    expect(commands).toContain("npx");
+    expect(claudeEntries().length).toBeGreaterThan(0);
   });
 
   it("each start the server they name, which answers with the key from its env", async () => {
-    for (const entry of [...jsonEntries(), ...claudeEntries()]) {
+    for (const entry of entries()) {
       expect(Object.keys(entry.env), entry.where).toEqual(["STABILITY_API_KEY"]);
       const server = await serve(json(200, { credits: 5 }));
       const client = new Client({ name: "install-test", version: "1" });

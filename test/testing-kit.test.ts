@@ -164,7 +164,7 @@ describe("createMockFetch with fixtures", () => {
     ]);
   });
 
-  it("lets a client retry a 429 and then succeed (the README's example)", async () => {
+  it("lets a client retry a 429 and then succeed (docs/testing.md's example)", async () => {
     const { fetch, client } = mocked(
       {
         balance: (_request, n) =>
@@ -179,7 +179,7 @@ describe("createMockFetch with fixtures", () => {
     ]);
   });
 
-  it("tests a low-credit alert (the README's example)", async () => {
+  it("tests a low-credit alert (docs/testing.md's example)", async () => {
     // The code under test: alert below a threshold, and say so when the key is refused.
     async function checkCredits(options: StabilityClientOptions, alert: (text: string) => void) {
       try {

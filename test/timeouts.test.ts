@@ -13,6 +13,7 @@ import {
   serverPerTest,
   failure,
   clientFor,
+  type Behaviour,
 } from "./helpers/server.ts";
 
 const apiKey = "sk-timeouts-test-key";
@@ -42,23 +43,23 @@ describe("timeouts", () => {
   });
 
   it("retries a timed-out attempt, then returns the 200", async () => {
-    // The limit also bounds the second attempt, so it leaves room for a loaded machine.
+    // The second attempt answers at once; its limit is ten times what that takes when loaded.
     const server = await serve(stall(), ok);
-    const client = clientFor(server, { apiKey, timeoutMs: 500, maxRetries: 1 });
+    const client = clientFor(server, { apiKey, timeoutMs: 1000, maxRetries: 1 });
     await expect(client.balance()).resolves.toEqual({ credits: 7 });
     expect(server.received).toHaveLength(2);
   });
 
   it("applies timeoutMs to each attempt, not to the whole call", async () => {
-    // Two attempts of ~600 ms each would overrun a 1,000 ms budget for the whole call; each
-    // attempt keeps 400 ms of slack for a loaded machine.
-    const server = await serve(
-      delayed(600, json(503, {}, { "retry-after-ms": "5" })),
-      delayed(600, ok),
-    );
-    const client = clientFor(server, { apiKey, timeoutMs: 1000 });
+    // Eleven attempts of 100 ms each take over 1,000 ms in all, which a limit on the whole call
+    // would end; each attempt alone stays at a tenth of the limit, slack for a loaded machine.
+    const busy = delayed(100, json(503, {}, { "retry-after-ms": "1" }));
+    const server = await serve(...Array<Behaviour>(10).fill(busy), delayed(100, ok));
+    const client = clientFor(server, { apiKey, timeoutMs: 1000, maxRetries: 10 });
+    const started = performance.now();
     await expect(client.balance()).resolves.toEqual({ credits: 7 });
-    expect(server.received).toHaveLength(2);
+    expect(performance.now() - started).toBeGreaterThan(1000);
+    expect(server.received).toHaveLength(11);
   });
 
   it("lets a call shorten the client's timeout", async () => {

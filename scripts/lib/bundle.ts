@@ -3,7 +3,7 @@
 // what ships. The plugin every bundle of src/ needs is here too (scripts/size.ts uses it).
 // The library entry is one file: on Node 20 each extra module costs about 2 ms of cold import, so
 // the tsc layout (five files) imported 1.4× slower than openapi-fetch and one file ~1.2× (see
-// BENCHMARKS.md). These stay apart on purpose:
+// docs/benchmarks.md). These stay apart on purpose:
 //   validate.js  the response validator (with the generated Ajv code), imported only when
 //                `validateResponses` is on;
 //   log.js       log formatting, imported only when there is something to log;

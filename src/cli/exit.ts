@@ -1,4 +1,4 @@
-// The exit codes, as data: --help and the README's table are written from these rows, and every
+// The exit codes, as data: --help is written from these rows, docs/cli.md's table is tested against them, and every
 // failure is sorted into one kind by `kindOf`.
 import {
   PermissionDeniedError,

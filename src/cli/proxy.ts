@@ -16,8 +16,8 @@ export async function proxyOptions(
   if (!httpProxy && !httpsProxy) return {};
   const { EnvHttpProxyAgent, fetch } = await import("undici");
   const dispatcher = new EnvHttpProxyAgent({
-    httpProxy,
-    httpsProxy,
+    ...(httpProxy && { httpProxy }),
+    ...(httpsProxy && { httpsProxy }),
     noProxy: either(env, "NO_PROXY") ?? "",
   });
   // The client calls fetch(url, init) as both fetches read it; only the Response types differ.
