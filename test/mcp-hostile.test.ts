@@ -67,7 +67,9 @@ describe("a success body that echoes the key", () => {
         });
         const { tools } = await stable.listTools();
         const schema = tools.find((t) => t.name === "account")!.outputSchema!;
-        expect(new Ajv2020({ strict: true }).validate(schema, result.structuredContent)).toBe(true);
+        expect(
+          new Ajv2020({ strict: true }).validate(schema as object, result.structuredContent),
+        ).toBe(true);
       } finally {
         if (client !== stable) await client.close();
       }

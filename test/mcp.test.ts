@@ -180,7 +180,7 @@ describe.each(API_VERSIONS)("tools/list on %s", (version) => {
     const { tools } = await stable[version].listTools();
     for (const tool of tools) {
       expect(() => strictAjv().compile(tool.inputSchema), tool.name).not.toThrow();
-      expect(() => strictAjv().compile(tool.outputSchema!), tool.name).not.toThrow();
+      expect(() => strictAjv().compile(tool.outputSchema as object), tool.name).not.toThrow();
     }
   });
 });
@@ -200,7 +200,9 @@ describe("tools/call", () => {
       expect(result.structuredContent).toEqual(ACCOUNT);
       expect(result.content).toEqual([{ type: "text", text: JSON.stringify(ACCOUNT) }]);
       const { tools } = await client().listTools();
-      const validate = strictAjv().compile(tools.find((t) => t.name === "account")!.outputSchema!);
+      const validate = strictAjv().compile(
+        tools.find((t) => t.name === "account")!.outputSchema as object,
+      );
       expect(validate(result.structuredContent)).toBe(true);
       expect(server.received.map((r) => r.path)).toEqual(["/v1alpha/user/account"]);
       expect(server.received[0]?.headers.authorization).toBe(KEY);
