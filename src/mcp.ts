@@ -186,10 +186,13 @@ export async function serveMcp(options: StabilityClientOptions): Promise<void> {
     parse: sdk.parseJSONRPCMessage,
     maxLineBytes: sdk.STDIO_DEFAULT_MAX_BUFFER_SIZE,
     drainMs: DRAIN_MS,
+    streams: ["subscriptions/listen"],
   });
-  sdk.serveStdio(() => makeServer(sdk, client, served, redact), {
+  const connection = sdk.serveStdio(() => makeServer(sdk, client, served, redact), {
     transport,
     onerror: (error) => console.error(`stability-user: mcp: ${clean(error.message, 300)}`),
   });
+  // Ending the connection answers each open subscription, then closes the transport.
+  transport.ondrained = () => void connection.close();
   await transport.closed;
 }

@@ -5,7 +5,14 @@ import type { Client as StableClient } from "@modelcontextprotocol/client";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { builtDist, type BuiltDist } from "./helpers/dist.ts";
-import { connectLegacy, connectStable, opening, rawSession, toolCall } from "./helpers/mcp.ts";
+import {
+  connectLegacy,
+  connectStable,
+  modernMeta,
+  opening,
+  rawSession,
+  toolCall,
+} from "./helpers/mcp.ts";
 import { json, startServer, text, type Behaviour, type TestServer } from "./helpers/server.ts";
 
 const KEY = "sk-mcp-hostile-0123456789abcdef";
@@ -191,5 +198,25 @@ describe("when stdin closes", () => {
     for (const id of [1, 2, 3])
       expect(byId.get(id)).toMatchObject({ result: { structuredContent: { credits: 4 } } });
     expect(server.received).toHaveLength(3);
+  });
+
+  it("at revision 2026-07-28 too, and ends an open subscription with its answer instead of waiting for it", async () => {
+    answer = (_req, res) => void setTimeout(() => json(200, { credits: 6 })(_req, res), 200);
+    const request = (id: number, method: string, params: object = {}) => ({
+      jsonrpc: "2.0",
+      id,
+      method,
+      params: { ...params, _meta: modernMeta },
+    });
+    const run = await rawSession(launch(), [
+      request(1, "server/discover"),
+      request(2, "subscriptions/listen", { notifications: { toolsListChanged: true } }),
+      request(3, "tools/call", { name: "balance", arguments: {} }),
+    ]);
+    expect(run.code).toBe(0);
+    const byId = new Map(run.messages.map((m) => [m.id, m]));
+    expect(byId.get(3)).toMatchObject({ result: { structuredContent: { credits: 6 } } });
+    expect(byId.get(2)).toMatchObject({ result: { resultType: "complete" } });
+    expect(byId.get(1)).toMatchObject({ result: { supportedVersions: ["2026-07-28"] } });
   });
 });

@@ -18,6 +18,7 @@ async function open(drainMs = 60_000) {
     parse: parseJSONRPCMessage,
     maxLineBytes: MAX,
     drainMs,
+    streams: ["subscriptions/listen"],
   });
   const received: JSONRPCMessage[] = [];
   const errors: string[] = [];
@@ -122,6 +123,22 @@ describe("when stdin ends", () => {
     await t.transport.send({ jsonrpc: "2.0", id: "1", result: {} });
     await flush();
     expect(t.closed()).toBe(false);
+  });
+
+  it("does not wait for a stream (a subscription), which only ending the connection answers", async () => {
+    const t = await open();
+    let drained = 0;
+    t.transport.ondrained = () => drained++;
+    t.input.end(`${line(request(1, "subscriptions/listen"))}${line(request(2))}`);
+    await flush();
+    expect(drained).toBe(0);
+    await t.transport.send({ jsonrpc: "2.0", id: 2, result: {} });
+    await flush();
+    expect(drained).toBe(1);
+    // ondrained's owner closes (after answering the subscription); the transport waits for it.
+    expect(t.closed()).toBe(false);
+    await t.transport.send({ jsonrpc: "2.0", id: 1, result: {} });
+    expect(drained).toBe(1);
   });
 
   it("does not wait for a request the client cancelled", async () => {

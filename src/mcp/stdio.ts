@@ -1,7 +1,8 @@
 // The MCP server's stdio transport: one JSON-RPC message per line, stdin to the SDK and the SDK to
 // stdout. The SDK's own stdio transport drops the requests still running when stdin ends; this one
-// answers every request it received first: it closes once each has its response (or was cancelled
-// by the client), or after `drainMs`, answering what is left with an error.
+// answers every request it received first: once stdin has ended and each has its response (or was
+// cancelled by the client), or after `drainMs` (answering what is left with an error), it calls
+// `ondrained`, whose owner ends the connection (answering open subscriptions) and closes it.
 import type { Readable, Writable } from "node:stream";
 import type { JSONRPCMessage, RequestId, Transport } from "@modelcontextprotocol/server";
 import { printable } from "../line.js";
@@ -13,6 +14,11 @@ export interface LineTransportOptions {
   maxLineBytes: number;
   /** Once stdin has ended, how long requests still running may take before they are answered with an error. */
   drainMs: number;
+  /**
+   * Methods whose request stays open as a stream until the connection ends
+   * (`subscriptions/listen`): not waited for, since only closing answers them.
+   */
+  streams: readonly string[];
 }
 
 /** JSON-RPC's internal error: the request was received but not carried out. */
@@ -25,6 +31,8 @@ export class LineTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
+  /** Called once stdin has ended and every request has its answer; by default, closes. */
+  ondrained?: () => void;
   /** Settles when the transport has closed (`onclose` belongs to the SDK). */
   readonly closed: Promise<void>;
   private settle!: () => void;
@@ -34,6 +42,7 @@ export class LineTransport implements Transport {
   private length = 0;
   private skipping = false;
   private ended = false;
+  private drained = false;
   private isClosed = false;
   private drain: NodeJS.Timeout | undefined;
 
@@ -61,7 +70,7 @@ export class LineTransport implements Transport {
     // `printable` writes C1, U+2028/2029 and bidi controls as JSON escapes: the same value.
     const ok = this.output.write(`${printable(JSON.stringify(message))}\n`);
     const written = ok ? Promise.resolve() : waitFor(this.output, "drain");
-    return written.then(() => this.closeWhenIdle());
+    return written.then(() => this.drainedWhenIdle());
   }
 
   close(): Promise<void> {
@@ -118,7 +127,8 @@ export class LineTransport implements Transport {
       return;
     }
     const { id, method, params } = message as { id?: RequestId; method?: string; params?: unknown };
-    if (method !== undefined && id !== undefined) this.pending.set(key(id), id);
+    if (method !== undefined && id !== undefined && !this.options.streams.includes(method))
+      this.pending.set(key(id), id);
     // A cancelled request gets no response (the MCP specification says so).
     if (method === "notifications/cancelled") {
       const cancelled = record(params)?.requestId;
@@ -134,14 +144,18 @@ export class LineTransport implements Transport {
     const line = this.length > 0 ? Buffer.concat(this.parts).toString("utf8").trim() : "";
     if (line !== "" && !this.skipping) this.receive(line);
     this.drain = setTimeout(() => void this.giveUp(), this.options.drainMs);
-    void this.closeWhenIdle();
+    this.drainedWhenIdle();
   };
 
-  private closeWhenIdle(): Promise<void> {
-    return this.ended && this.pending.size === 0 ? this.close() : Promise.resolve();
+  private drainedWhenIdle() {
+    if (!this.ended || this.pending.size > 0 || this.drained) return;
+    this.drained = true;
+    clearTimeout(this.drain);
+    if (this.ondrained) this.ondrained();
+    else void this.close();
   }
 
-  /** Answers each request still running with an error, then closes. */
+  /** Answers each request still running with an error, which drains. */
   private async giveUp() {
     const seconds = Math.round(this.options.drainMs / 1000);
     const message = `stdin closed and the request did not finish within ${seconds} s`;
@@ -149,7 +163,6 @@ export class LineTransport implements Transport {
       await this.send({ jsonrpc: "2.0", id, error: { code: INTERNAL_ERROR, message } }).catch(
         () => undefined,
       );
-    await this.close();
   }
 
   private readonly onInputError = (error: Error) => this.onerror?.(error);

@@ -84,6 +84,13 @@ export const opening = (protocolVersion: string): object[] => [
   { jsonrpc: "2.0", method: "notifications/initialized" },
 ];
 
+/** The per-request envelope of revision 2026-07-28, which every request carries in `_meta`. */
+export const modernMeta = {
+  "io.modelcontextprotocol/protocolVersion": MODERN,
+  "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1" },
+  "io.modelcontextprotocol/clientCapabilities": {},
+};
+
 /** A `tools/call` request as raw JSON-RPC, with `args` as given (any JSON). */
 export const toolCall = (id: number, name: string, args?: unknown): object => ({
   jsonrpc: "2.0",
