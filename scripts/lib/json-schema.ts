@@ -78,41 +78,52 @@ export function deref(node: unknown, doc: Node): Node | undefined {
  * is inlined once; the inner reference points into `$defs`, where it is kept whole.
  */
 export function toJsonSchema(schema: unknown, doc: Node, where: string): Node {
-  const defs: Record<string, Node> = {};
-  const names = new Map<string, string>();
-  const inlining = new Set<string>();
-  const nameOf = (ref: string) => {
-    let name = names.get(ref);
-    if (name === undefined) {
-      const last = parsePointer(ref)?.at(-1) ?? "schema";
-      name = Object.hasOwn(defs, last) ? `${last}${names.size}` : last;
-      names.set(ref, name);
-      setOwn(defs, name, {});
-    }
-    return name;
-  };
-  const translate = (schema: unknown, where: string, depth: number): Node => {
+  const translation = new Translation(doc);
+  const out = translation.schema(schema, where, 0);
+  return Object.keys(translation.defs).length === 0 ? out : { ...out, $defs: translation.defs };
+}
+
+/** One schema's translation: the refs being inlined on the way down, and those kept in `$defs`. */
+class Translation {
+  readonly defs: Node = {};
+  private readonly names = new Map<string, string>();
+  private readonly inlining = new Set<string>();
+
+  constructor(private readonly doc: Node) {}
+
+  schema(schema: unknown, where: string, depth: number): Node {
     if (depth > MAX_DEPTH)
       throw new UpstreamError(`${where}: schema nested over ${MAX_DEPTH} deep`);
     if (typeof schema === "boolean") return schema ? {} : { not: {} };
     const ref = (schema as Node | null)?.$ref;
-    if (typeof ref === "string" && inlining.has(ref)) {
-      const seen = names.has(ref);
-      const name = nameOf(ref);
-      if (!seen) setOwn(defs, name, body(schema, where, depth));
-      return { $ref: pointerOf(["$defs", name]) };
-    }
-    if (typeof ref === "string") inlining.add(ref);
+    if (typeof ref !== "string") return this.body(schema, where, depth);
+    if (this.inlining.has(ref)) return this.kept(ref, schema, where, depth);
+    this.inlining.add(ref);
     try {
-      return body(schema, where, depth);
+      return this.body(schema, where, depth);
     } finally {
-      if (typeof ref === "string") inlining.delete(ref);
+      this.inlining.delete(ref);
     }
-  };
-  const body = (schema: unknown, where: string, depth: number): Node => {
-    const node = deref(schema, doc);
+  }
+
+  /** A reference to `ref`'s schema in `$defs`, which holds it from its first use. */
+  private kept(ref: string, schema: unknown, where: string, depth: number): Node {
+    let name = this.names.get(ref);
+    if (name === undefined) {
+      const last = parsePointer(ref)?.at(-1) ?? "schema";
+      name = Object.hasOwn(this.defs, last) ? `${last}${this.names.size}` : last;
+      this.names.set(ref, name);
+      setOwn(this.defs, name, {});
+      setOwn(this.defs, name, this.body(schema, where, depth));
+    }
+    return { $ref: pointerOf(["$defs", name]) };
+  }
+
+  /** The schema `schema` is or refers to, each keyword translated by the tables above. */
+  private body(schema: unknown, where: string, depth: number): Node {
+    const node = deref(schema, this.doc);
     if (node === undefined) throw new UpstreamError(`${where}: not a schema, or a $ref to nothing`);
-    const sub = (value: unknown, at: string) => translate(value, `${where}/${at}`, depth + 1);
+    const sub = (value: unknown, at: string) => this.schema(value, `${where}/${at}`, depth + 1);
     let out: Node = {};
     for (const [key, value] of Object.entries(node)) {
       if (key.startsWith("x-")) continue;
@@ -133,9 +144,7 @@ export function toJsonSchema(schema: unknown, doc: Node, where: string): Node {
     }
     // OpenAPI's `nullable: true` adds null to the values; a union `type` would need Ajv's allowUnionTypes.
     return node.nullable === true ? { anyOf: [out, { type: "null" }] } : out;
-  };
-  const out = translate(schema, where, 0);
-  return names.size === 0 ? out : { ...out, $defs: defs };
+  }
 }
 
 /**
