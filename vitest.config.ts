@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
-// The tiers (the README's "Tests" says which holds what):
+// The tiers (docs/maintaining.md, "Test tiers", says which holds what):
 //   fast      `npm test`: everything in-process (the client on local servers, the CLI through
 //             main(), the scripts through their functions), plus the few files whose behaviour is
 //             a process boundary or a third-party process (the bin, the MCP server on stdio,

@@ -1,6 +1,6 @@
-// npm test [-- <vitest arguments>]: the static checks (typecheck, lint, format, size budget, unused
-// code) and the fast test tier, with one exit code and every failure reported, not only the first:
-// a spec change that breaks typecheck also shows which tests it breaks.
+// npm test [-- <vitest arguments>]: the static checks (typecheck, lint, format, size budget, API
+// reference, unused code) and the fast test tier, with one exit code and every failure reported,
+// not only the first: a spec change that breaks typecheck also shows which tests it breaks.
 //
 // Everything starts at once, in three lanes: the type check and lint (one TypeScript program,
 // scripts/check.ts), the small checks one after another, and the suite. No test depends on the
@@ -34,6 +34,8 @@ const CHECKS: { name: string; args: string[] }[] = [
   // --cache keys on each file's content and Prettier's options, so it never hides a change.
   { name: "format", args: [bin("prettier"), "--check", "--cache", "."] },
   { name: "size", args: [...tsx, "scripts/size.ts"] },
+  // The API reference (docs/api/) is current and every public export has a doc comment.
+  { name: "docs --check", args: [...tsx, "scripts/docs.ts", "--check"] },
   // Unused files, exports and dependencies (knip.json names the entries).
   { name: "unused code", args: [bin("knip"), "--no-progress"] },
 ];

@@ -2,6 +2,11 @@
 // Deliberately left out: the engines and generation operations of the v1alpha spec (out of scope),
 // the internal option resolution and request loop (reachable only through createStabilityClient),
 // and the testing kit, which has its own entry (`stability-user-client/testing`, src/testing.ts).
+
+/**
+ * A typed client for Stability AI's user API: `account()` and `balance()` on v1alpha and v1.
+ * @module stability-user-client
+ */
 export {
   createStabilityClient,
   type Account,

@@ -13,6 +13,7 @@ import {
   type StabilityClientOptions,
 } from "./options.js";
 import { VERSION } from "./version.js";
+import { nearest } from "./suggest.js";
 
 export interface ResolvedOptions {
   apiVersion: ApiVersion;
@@ -75,13 +76,10 @@ const CALL_KEYS = [
 
 /** What a value is, as messages name it: `typeof`, except `null`. */
 const kind = (value: unknown) => (value === null ? "null" : typeof value);
-/** How keys are compared for "did you mean": without case or underscores. */
-const loose = (key: string) => key.toLowerCase().replace(/_/g, "");
-
 /**
- * Refuses `options` when it is not an object, has a key not in `known` (naming a known key that
- * matches it without case, or contains it: `baseURL` → baseUrl, `timeout` → timeoutMs) or a value
- * of another type. `undefined` counts as not given. Only types are named, never a value.
+ * Refuses `options` when it is not an object, has a key not in `known` (naming the nearest known
+ * key, by src/suggest.ts: `baseURL` → baseUrl, `orgnization` → organization) or a value of another
+ * type. `undefined` counts as not given. Only types are named, never a value.
  */
 function checkShape(options: unknown, known: readonly string[], what: string): void {
   if (options === undefined) return;
@@ -91,9 +89,7 @@ function checkShape(options: unknown, known: readonly string[], what: string): v
     const value = (options as Record<string, unknown>)[key];
     if (value === undefined) continue;
     if (!known.includes(key)) {
-      const near = known.find(
-        (k) => (k = loose(k)) === loose(key) || (key.length > 3 && k.includes(loose(key))),
-      );
+      const near = nearest(key, known);
       throw new StabilityInputError(key, `is not an option of ${what}`, {
         hint: near && `did you mean ${near}?`,
       });

@@ -8,7 +8,9 @@ import type { ApiVersion, OPERATIONS, OperationName, OperationPath } from "./ope
 
 /** The generated `paths` of each API version. */
 export interface PathsByVersion {
+  /** From `openapi/v1alpha.openapi.json` (`src/generated/v1alpha.ts`). */
   v1alpha: V1alphaPaths;
+  /** From `openapi/v1.openapi.json` (`src/generated/v1.ts`). */
   v1: V1Paths;
 }
 

@@ -2,6 +2,11 @@
 // that checks credits without a network or a key. Its own entry (never loaded by src/index.ts); it
 // needs only `fetch`'s Request, Response and Headers, and the library's error classes, from the
 // library's own entry so that `instanceof` holds.
+
+/**
+ * A mock `fetch` that answers like the Stability API, for testing code that uses the client.
+ * @module stability-user-client/testing
+ */
 import type { ApiErrorBody } from "./errors.js";
 import { examples as v1 } from "./generated/v1.examples.js";
 import { examples as v1alpha } from "./generated/v1alpha.examples.js";

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   StabilityConnectionError,
   StabilityInputError,
@@ -21,27 +21,59 @@ const ok = json(200, { credits: 7 });
 
 const serve = serverPerTest();
 
-describe("timeouts", () => {
+/** Waits, in real time however long a loaded machine takes, until `ready()`. */
+async function until(ready: () => boolean): Promise<void> {
+  while (!ready()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+// The limit on the client's own clock, faked, while the sockets run in real time: the limit falls
+// when the test says, after the request has reached the server, however slow the machine.
+describe("timeouts on the client's clock", () => {
+  beforeEach(() => void vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] }));
+  afterEach(() => void vi.useRealTimers());
+
   it("ends an attempt whose headers never come with StabilityTimeoutError, a StabilityConnectionError", async () => {
-    // 500 ms: on a loaded machine the request may take over 100 ms to reach the server at all.
     const server = await serve(stall());
     const client = clientFor(server, { apiKey, timeoutMs: 500, maxRetries: 0 });
-    const error = await failure(client.balance());
+    const call = failure(client.balance());
+    await until(() => server.received.length === 1);
+    await vi.advanceTimersByTimeAsync(500);
+    const error = await call;
     expect(error.constructor).toBe(StabilityTimeoutError);
     expect(error).toBeInstanceOf(StabilityConnectionError);
     expect(error.message).toMatch(/no complete response within 500 ms/);
-    expect(server.received).toHaveLength(1);
   });
 
   it("ends an attempt whose body stalls with StabilityTimeoutError", async () => {
     const server = await serve(stallBody(200));
-    const client = clientFor(server, { apiKey, timeoutMs: 500, maxRetries: 0 });
-    const error = await failure(client.balance());
+    let answered = false;
+    const fetch: typeof globalThis.fetch = async (input, init) => {
+      const response = await globalThis.fetch(input, init);
+      answered = true;
+      return response;
+    };
+    const client = clientFor(server, { apiKey, fetch, timeoutMs: 500, maxRetries: 0 });
+    const call = failure(client.balance());
+    await until(() => answered);
+    await vi.advanceTimersByTimeAsync(500);
+    const error = await call;
     expect(error.constructor).toBe(StabilityTimeoutError);
     expect(error.message).toMatch(/while reading the 200 response body/);
-    expect(server.received).toHaveLength(1);
   });
 
+  it("lets a call shorten the client's timeout", async () => {
+    const server = await serve(stall());
+    const client = createStabilityClient({ apiKey, baseUrl: server.url, logLevel: "off" });
+    const call = failure(client.balance({ timeoutMs: 100, maxRetries: 0 }));
+    await until(() => server.received.length === 1);
+    await vi.advanceTimersByTimeAsync(100);
+    const error = await call;
+    expect(error.constructor).toBe(StabilityTimeoutError);
+    expect(error.message).toMatch(/no complete response within 100 ms/);
+  });
+});
+
+describe("timeouts", () => {
   it("retries a timed-out attempt, then returns the 200", async () => {
     // The second attempt answers at once; its limit is ten times what that takes when loaded.
     const server = await serve(stall(), ok);
@@ -60,14 +92,6 @@ describe("timeouts", () => {
     await expect(client.balance()).resolves.toEqual({ credits: 7 });
     expect(performance.now() - started).toBeGreaterThan(1000);
     expect(server.received).toHaveLength(11);
-  });
-
-  it("lets a call shorten the client's timeout", async () => {
-    const server = await serve(stall());
-    const client = createStabilityClient({ apiKey, baseUrl: server.url, logLevel: "off" });
-    const error = await failure(client.balance({ timeoutMs: 100, maxRetries: 0 }));
-    expect(error.constructor).toBe(StabilityTimeoutError);
-    expect(server.received).toHaveLength(1);
   });
 
   it("lets a call lengthen the client's timeout", async () => {

@@ -2,6 +2,7 @@
 // node:util's parseArgs tokenises; every refusal is worded here, naming the flag and the fix.
 import { parseArgs } from "node:util";
 import { API_VERSIONS, DEFAULTS } from "../index.js";
+import { nearest } from "../suggest.js";
 import { PARAMETER_OPTIONS, flagOf, operationsTaking } from "./params.js";
 
 /** A usage error: one line naming the flag and the fix; the usage summary follows it. */
@@ -183,5 +184,7 @@ function unknownFlag(raw: string): UsageError {
     return new UsageError(
       "there is no --api-key: the key comes from STABILITY_API_KEY or STABILITY_API_KEY_FILE, never from an argument",
     );
-  return new UsageError(`unknown option ${shown(raw)}`);
+  const flag = shown(raw);
+  const near = flag.startsWith("--") ? nearest(flag.slice(2), Object.keys(FLAGS)) : undefined;
+  return new UsageError(`unknown option ${flag}${near ? `; did you mean --${near}?` : ""}`);
 }

@@ -90,9 +90,10 @@ export interface Extracted {
 }
 
 /**
- * Turns an upstream document into the client's subset: the two operations under their full URL
- * paths (server base path folded in), every component they reference, the security schemes and
- * tags they use, `openapi`/`info`/`servers`, and no code samples. Deterministic for equal input.
+ * Turns an upstream document into the client's subset: the operation table's operations under
+ * their full URL paths (server base path folded in), every component they reference, the security
+ * schemes and tags they use, `openapi`/`info`/`servers`, and no code samples. Deterministic for
+ * equal input.
  */
 export async function extractClientSubset(
   doc: OpenApiDocument,
