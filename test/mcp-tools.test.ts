@@ -45,12 +45,15 @@ describe("argumentsProblem", () => {
     );
   });
 
-  it("suggests the argument meant, when the name differs only in case or is part of it", () => {
+  it("suggests the argument meant (src/suggest.ts): another case, a typo, or part of the name", () => {
     expect(argumentsProblem(tool("balance"), { Organization: "org-1" })).toBe(
       'balance: unknown argument "Organization" (did you mean organization?)',
     );
     expect(argumentsProblem(tool("balance"), { organ: "org-1" })).toBe(
       'balance: unknown argument "organ" (did you mean organization?)',
+    );
+    expect(argumentsProblem(tool("balance"), { orgnization: "org-1" })).toBe(
+      'balance: unknown argument "orgnization" (did you mean organization?)',
     );
   });
 

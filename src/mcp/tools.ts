@@ -3,6 +3,7 @@
 // as `npm run generate` translates it). Pure: no SDK and no client here.
 import { METADATA, callParameters, type CallParameter } from "../metadata.js";
 import { operationsOf, type ApiVersion, type OperationName } from "../operations.js";
+import { nearest } from "../suggest.js";
 
 /** A JSON Schema: JSON, as the spec writes it after translation. */
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -69,8 +70,6 @@ const isObjectSchema = (schema: unknown): schema is JsonSchema & { type: "object
 /** What a value is, as messages name it: `typeof`, except `null` and `array`. */
 const kind = (value: unknown) =>
   value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
-/** How names are compared for "did you mean": without case, `-` or `_`. */
-const loose = (name: string) => name.toLowerCase().replace(/[-_]/g, "");
 
 /**
  * Why `args`, the `arguments` of a `tools/call` exactly as the client sent them, cannot be passed
@@ -85,9 +84,7 @@ export function argumentsProblem(tool: ToolDefinition, args: unknown): string | 
   const known = Object.keys(tool.inputSchema.properties);
   const unknown = Object.keys(args as object).find((key) => !known.includes(key));
   if (unknown === undefined) return undefined;
-  const near = known.find(
-    (k) => loose(k) === loose(unknown) || (unknown.length > 3 && loose(k).includes(loose(unknown))),
-  );
+  const near = nearest(unknown, known);
   const takes = known.length === 0 ? "takes no arguments" : `takes ${known.join(", ")}`;
   const hint = near === undefined ? `${tool.name} ${takes}` : `did you mean ${near}?`;
   return `${tool.name}: unknown argument ${JSON.stringify(unknown.slice(0, 40))} (${hint})`;
