@@ -9,6 +9,15 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   process.exit(process.exitCode ?? 0);
 });
 
+// undici's proxy agent (src/cli/proxy.ts) warns that it is experimental on every run, which cron
+// would mail each time; that one warning is the library's, not the operator's, so it is dropped.
+const emitWarning = process.emitWarning.bind(process);
+const forward = emitWarning as (...args: unknown[]) => void;
+process.emitWarning = (warning: string | Error, ...rest: unknown[]) => {
+  const code = (rest[0] as { code?: unknown } | undefined)?.code ?? rest[1];
+  if (code !== "UNDICI-EHPA") forward(warning, ...rest);
+};
+
 process.exitCode = await main(process.argv.slice(2), process.env, {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (line) => process.stderr.write(`${line}\n`),

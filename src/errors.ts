@@ -79,6 +79,11 @@ export class StabilityApiError extends StabilityError {
   declare readonly body: ApiErrorBody | string;
   /** The wait the server asked for (`retry-after-ms` or `Retry-After`), in milliseconds. */
   declare readonly retryAfterMs?: number;
+  /**
+   * The id support asks for: the error JSON's `id`, else an `x-request-id` or `request-id` header.
+   * @example err.requestId === "3F1FKVRR"
+   */
+  declare readonly requestId?: string;
 
   constructor(
     target: RequestTarget,
@@ -87,12 +92,26 @@ export class StabilityApiError extends StabilityError {
     body: ApiErrorBody | string,
     retryAfterMs?: number,
   ) {
-    super(`${status} ${describeBody(body)}`, target);
+    const requestId = requestIdOf(body, headers);
+    super(
+      `${status} ${describeBody(body)}${requestId ? ` (request id ${requestId})` : ""}`,
+      target,
+    );
     this.status = status;
     this.headers = headers;
     this.body = body;
     if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
+    if (requestId) this.requestId = requestId;
   }
+}
+
+/** The error JSON's `id`, else an `x-request-id` or `request-id` header; "" when there is none. */
+function requestIdOf(body: ApiErrorBody | string, headers: Headers): string {
+  // A string body has no `id` either: reading one gives undefined.
+  const { id } = body as { id?: unknown };
+  return (
+    (typeof id === "string" && id) || headers.get("x-request-id") || headers.get("request-id") || ""
+  );
 }
 
 /** 400: the API rejected the request. */

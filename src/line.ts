@@ -6,7 +6,7 @@
 // control characters, and the Unicode line separators and bidi controls that reorder a line.
 /* eslint-disable no-control-regex -- matching control characters is their purpose */
 const ESCAPES = /\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-_])/g;
-const OBEYED = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+export const OBEYED = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 /* eslint-enable no-control-regex */
 
 /** A server-provided string as one printable line of at most `max` characters. */

@@ -10,7 +10,9 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bundled } from "../scripts/lib/bundle-entry.ts";
 import { builtDist, type BuiltDist } from "./helpers/dist.ts";
-import { json, startServer, type TestServer } from "./helpers/server.ts";
+import { createServer } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { json, startConnectProxy, startServer, type TestServer } from "./helpers/server.ts";
 
 const { version: PACKAGE_VERSION, description: PACKAGE_DESCRIPTION } = JSON.parse(
   readFileSync(new URL("../package.json", import.meta.url), "utf8"),
@@ -66,6 +68,18 @@ describe("the built bin (dist/cli.js)", () => {
     expect(bin).toContain('import("undici")');
   });
 
+  it("prints no library warning when it goes through a proxy", async () => {
+    server = await startServer(json(200, { credits: 5 }));
+    const proxy = await startConnectProxy();
+    const run = await dist.cli(["balance", "--base-url", server.url], {
+      STABILITY_API_KEY: KEY,
+      HTTP_PROXY: proxy.url,
+    });
+    await proxy.close();
+    expect(proxy.tunnels).toHaveLength(1);
+    expect(run).toEqual({ code: 0, stdout: "credits: 5\n", stderr: "" });
+  });
+
   it("ends quietly when stdout is closed early (EPIPE)", async () => {
     server = await startServer(json(200, ACCOUNT));
     const cli = path.join(dist.dir, "cli.js");
@@ -118,4 +132,48 @@ describe("process exit", () => {
       expect(server.received).toHaveLength(1);
     },
   );
+
+  it("ends at --deadline-ms when a proxy never answers CONNECT", { timeout: 120_000 }, async () => {
+    // A proxy that takes the tunnel request and says nothing: undici would keep the socket open.
+    const sockets: Socket[] = [];
+    const proxy = createServer();
+    proxy.on("connect", (_req, socket: Socket) => void sockets.push(socket.on("error", () => {})));
+    proxy.listen(0, "127.0.0.1");
+    await once(proxy, "listening");
+    server = await startServer(json(200, { credits: 5 }));
+    const proc = spawn(
+      process.execPath,
+      [path.join(dist.dir, "cli.js"), "balance", "--deadline-ms", "3000", "--base-url", server.url],
+      {
+        env: {
+          STABILITY_API_KEY: KEY,
+          HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+        },
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
+    child = proc;
+    let stderr = "";
+    let saidAt = 0;
+    let killer: NodeJS.Timeout | undefined;
+    proc.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+      if (saidAt) return;
+      // The clock starts at the failure line, however long start-up took.
+      saidAt = performance.now();
+      killer = setTimeout(() => proc.kill(), LINGER_LIMIT_MS + 5_000);
+    });
+    const [code] = (await once(proc, "exit")) as [number | null];
+    const lingered = performance.now() - saidAt;
+    clearTimeout(killer);
+    for (const socket of sockets) socket.destroy();
+    proxy.close();
+
+    expect(stderr).toBe(
+      "stability-user: no complete answer within --deadline-ms 3000; gave up after 1 attempt\n",
+    );
+    expect(lingered).toBeLessThan(LINGER_LIMIT_MS);
+    expect(code).toBe(5);
+    expect(sockets).toHaveLength(1);
+  });
 });

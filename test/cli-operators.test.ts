@@ -100,6 +100,7 @@ describe.concurrent("stability-user for operators", () => {
             type: "PermissionDeniedError",
             status: 403,
             message: expect.stringMatching(/403 permission_denied/) as string,
+            requestId: null,
           },
         },
       ]);
@@ -139,7 +140,7 @@ describe.concurrent("stability-user for operators", () => {
       ]);
       await server.close();
       expect(run.code).toBe(0);
-      expect(run.stdout).toBe("STABILITY CREDITS OK - org-a 500 | 'org-a'=500;100:;10:\n");
+      expect(run.stdout).toBe("STABILITY CREDITS OK - org-a 500 | 'org-a'=500;100:;10:;0\n");
       expect(run.stderr).toBe("");
     });
 
@@ -151,12 +152,12 @@ describe.concurrent("stability-user for operators", () => {
       await server.close();
       expect(warning.code).toBe(1);
       expect(warning.stdout).toBe(
-        "STABILITY CREDITS WARNING - org-a 42.5 (< 100) | 'org-a'=42.5;100:;10:\n",
+        "STABILITY CREDITS WARNING - org-a 42.5 (< 100) | 'org-a'=42.5;100:;10:;0\n",
       );
       expect(critical.code).toBe(2);
       expect(critical.stdout).toBe(
         "STABILITY CREDITS CRITICAL - org-a 42.5 (< 100), org-b 5 (< 10), org-c 900 | " +
-          "'org-a'=42.5;100:;10: 'org-b'=5;100:;10: 'org-c'=900;100:;10:\n",
+          "'org-a'=42.5;100:;10:;0 'org-b'=5;100:;10:;0 'org-c'=900;100:;10:;0\n",
       );
     });
 
@@ -183,7 +184,7 @@ describe.concurrent("stability-user for operators", () => {
       expect(runs[0].stdout).toMatch(/401/);
       expect(runs[1].stdout).toMatch(/ECONNREFUSED/);
       expect(runs[2].stdout).toMatch(/off-schema/);
-      expect(runs[3].stdout).toMatch(/--warning must be a number/);
+      expect(runs[3].stdout).toMatch(/--warning must be a range/);
     });
   });
 
@@ -216,6 +217,17 @@ describe.concurrent("stability-user for operators", () => {
             { labels: { organization: "org-a", api_version: "v1" }, value: "1" },
             { labels: { organization: 'org-"q"\\x', api_version: "v1" }, value: "1" },
             { labels: { organization: "org-z", api_version: "v1" }, value: "0" },
+          ],
+        },
+        {
+          name: "stability_credits_check_failure_info",
+          help: "Why reading stability_credits failed: reason is usage, refused, temporary or failed, as in the exit codes.",
+          type: "GAUGE",
+          metrics: [
+            {
+              labels: { organization: "org-z", api_version: "v1", reason: "refused" },
+              value: "1",
+            },
           ],
         },
       ]);
@@ -254,6 +266,7 @@ describe.concurrent("stability-user for operators", () => {
       expect(parsePrometheusTextFormat(second).map((f) => f.metrics)).toEqual([
         [],
         [{ labels: { api_version: "v1alpha" }, value: "0" }],
+        [{ labels: { api_version: "v1alpha", reason: "temporary" }, value: "1" }],
       ]);
       expect((await readdir(scratch)).filter((name) => name.includes("stability.prom"))).toEqual([
         "stability.prom",
@@ -423,6 +436,7 @@ describe.concurrent("stability-user for operators", () => {
           type: "UsageError",
           status: null,
           message: expect.stringMatching(/empty/) as string,
+          requestId: null,
         },
       });
     });

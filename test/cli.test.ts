@@ -185,13 +185,15 @@ describe.concurrent("stability-user", () => {
         error: {
           type: "AuthenticationError",
           status: 401,
-          message: "GET /v1alpha/user/account: 401 unauthorized: missing or invalid API key",
+          message:
+            "GET /v1alpha/user/account: 401 unauthorized: missing or invalid API key (request id a1b2c3)",
+          requestId: "a1b2c3",
         },
       });
       for (const run of [human, asJson]) {
         expect(run.code).toBe(4);
         expect(lines(run.stderr)).toEqual([
-          expect.stringMatching(/401.*missing or invalid API key/),
+          expect.stringMatching(/401.*missing or invalid API key \(request id a1b2c3\)$/),
         ]);
         noStack(run);
       }
@@ -341,7 +343,7 @@ describe.concurrent("stability-user", () => {
       {
         name: "--min-credits that is not a number",
         args: ["balance", "--min-credits", "lots"],
-        says: /--min-credits must be a number, got "lots"/,
+        says: /--min-credits must be a decimal number, got "lots"/,
       },
       {
         name: "--min-credits on account",

@@ -165,6 +165,53 @@ describe("the error body", () => {
   });
 });
 
+describe("the request id support asks for", () => {
+  const idOf = async (status: number, body: unknown, headers: Record<string, string> = {}) => {
+    const stability = await clientFor(
+      typeof body === "string" ? text(status, body, headers) : json(status, body, headers),
+    );
+    return (await rejection(stability.balance())) as StabilityApiError;
+  };
+
+  it("is the error JSON's id, before any request-id header", async () => {
+    const error = await idOf(401, apiError("unauthorized", "no"), {
+      "x-request-id": "hdr-1",
+      "request-id": "hdr-2",
+    });
+    expect(error.requestId).toBe("3F1FKVRR");
+    expect(error.message).toBe(
+      "GET /v1alpha/user/balance: 401 unauthorized: no (request id 3F1FKVRR)",
+    );
+  });
+
+  it("is the x-request-id header when the body has no usable id, else request-id", async () => {
+    const noId = { name: "unauthorized", message: "no" };
+    const cases: [unknown, Record<string, string>, string][] = [
+      [noId, { "x-request-id": "hdr-x", "request-id": "hdr-r" }, "hdr-x"],
+      [{ ...noId, id: "" }, { "x-request-id": "hdr-x" }, "hdr-x"],
+      [{ ...noId, id: 42 }, { "request-id": "hdr-r" }, "hdr-r"],
+      [noId, { "request-id": "hdr-r" }, "hdr-r"],
+      ["<html>bad gateway</html>", { "x-request-id": "hdr-html" }, "hdr-html"],
+    ];
+    for (const [body, headers, expected] of cases) {
+      const error = await idOf(body === noId ? 403 : 502, body, headers);
+      expect({ body, requestId: error.requestId }).toEqual({ body, requestId: expected });
+      expect(error.message).toMatch(new RegExp(` \\(request id ${expected}\\)$`));
+      await server?.close();
+      server = undefined;
+    }
+  });
+
+  it("is absent when neither the body nor a header carries one", async () => {
+    const error = await idOf(404, { name: "not_found", message: "no" });
+    expect(error.requestId).toBeUndefined();
+    expect("requestId" in error).toBe(false);
+    expect(error.message).toBe("GET /v1alpha/user/balance: 404 not_found: no");
+    const shown = JSON.parse(JSON.stringify(await idOf(401, apiError("x", "y")))) as object;
+    expect(shown).toMatchObject({ requestId: "3F1FKVRR" });
+  });
+});
+
 describe("the API key never leaks through an error", () => {
   /** Echoes the Authorization header it received, the way a careless server or proxy might. */
   const echoKeyAsJson: Behaviour = (req, res) =>
@@ -260,14 +307,16 @@ describe("an error as inspect and JSON show it", () => {
     const shown = JSON.parse(JSON.stringify(error)) as Record<string, unknown>;
     expect(shown).toMatchObject({
       name: "RateLimitError",
-      message: "GET /v1alpha/user/balance: 429 rate_limited: slow down",
+      message: "GET /v1alpha/user/balance: 429 rate_limited: slow down (request id 3F1FKVRR)",
       status: 429,
       method: "GET",
       path: "/v1alpha/user/balance",
       headers: { "x-request-id": "req-9", "x-echo": "[redacted]" },
     });
     const inspected = inspect(error);
-    expect(inspected).toContain("GET /v1alpha/user/balance: 429 rate_limited: slow down");
+    expect(inspected).toContain(
+      "GET /v1alpha/user/balance: 429 rate_limited: slow down (request id 3F1FKVRR)",
+    );
     expect(inspected).toContain("status: 429");
     expect(inspected).toMatch(/headers: \{[^}]*'x-request-id': 'req-9'/);
     expect(inspected).toMatch(/'x-echo': '\[redacted\]'/);

@@ -46,6 +46,13 @@ export const FLAGS: Record<string, Flag> = {
     help: "read the account, then every organization in it (one result each)",
     scope: "fan-out",
   },
+  concurrency: {
+    type: "string",
+    value: "<n>",
+    help: "balance requests in flight at once for several organizations (default 4, at most 16)",
+    scope: "fan-out",
+    numeric: true,
+  },
   "min-credits": {
     type: "string",
     value: "<n>",
@@ -55,15 +62,15 @@ export const FLAGS: Record<string, Flag> = {
   },
   warning: {
     type: "string",
-    value: "<n>",
-    help: "check: WARNING when a balance is below n",
+    value: "<range>",
+    help: "check: WARNING when a balance is outside the range (100 or 100: is below 100; ~:10, 10:20, @10:20)",
     scope: "check",
     numeric: true,
   },
   critical: {
     type: "string",
-    value: "<n>",
-    help: "check: CRITICAL when a balance is below n",
+    value: "<range>",
+    help: "check: CRITICAL when a balance is outside the range (as --warning)",
     scope: "check",
     numeric: true,
   },

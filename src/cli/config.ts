@@ -1,6 +1,6 @@
 // Where the CLI's settings come from: the key (STABILITY_API_KEY or STABILITY_API_KEY_FILE) and the
 // client options, built the same way for every command (the MCP server's too).
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { formatWithOptions } from "node:util";
 import {
   VERSION,
@@ -11,6 +11,7 @@ import {
 } from "../index.js";
 import { UsageError, type Values } from "./args.js";
 import { clean } from "./text.js";
+import { decimalOf } from "./thresholds.js";
 
 export type Env = Record<string, string | undefined>;
 
@@ -40,7 +41,9 @@ function readKeyFile(file: string): string {
   const named = `STABILITY_API_KEY_FILE ${clean(file, 120)}`;
   let fd: number;
   try {
-    fd = openSync(file, "r");
+    // Non-blocking, so opening a FIFO returns at once (to be refused below) instead of waiting
+    // for a writer; a regular file reads the same either way.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (error) {
     throw new UsageError(`${named} cannot be read (${(error as NodeJS.ErrnoException).code})`);
   }
@@ -48,7 +51,7 @@ function readKeyFile(file: string): string {
     // Checked on the open file, so the file checked is the file read.
     const stats = fstatSync(fd);
     const { mode, size } = stats;
-    if (!stats.isFile()) throw new UsageError(`${named} is not a file`);
+    if (!stats.isFile()) throw new UsageError(`${named} is not a regular file`);
     if (process.platform !== "win32" && (mode & 0o007) !== 0)
       throw new UsageError(
         `${named} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod o-rwx on it`,
@@ -63,14 +66,10 @@ function readKeyFile(file: string): string {
   }
 }
 
-/** A flag's number; its range is the library's (or the caller's) to check. */
+/** A flag's number, decimal only; its range is the library's (or the caller's) to check. */
 export function numberOf(values: Values, flag: string): number | undefined {
   const value = values[flag];
-  if (typeof value !== "string") return undefined;
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n))
-    throw new UsageError(`--${flag} must be a number, got ${JSON.stringify(clean(value, 40))}`);
-  return n;
+  return typeof value === "string" ? decimalOf(`--${flag}`, value) : undefined;
 }
 
 /**
@@ -114,9 +113,11 @@ function logLevelOf(env: Env, log: (message: string) => void): LogLevel {
   return "warn";
 }
 
-/** Where a refused library option came from: the flag or variable the user set. */
-export function sourceOf(field: string, values: Values): string {
+/** Where a refused library option came from: the flag, variable or key file the user set. */
+export function sourceOf(field: string, values: Values, env: Env): string {
   if (field === "baseUrl" && values["base-url"] === undefined) return "STABILITY_BASE_URL";
+  if (field === "apiKey" && env.STABILITY_API_KEY_FILE)
+    return `the key in STABILITY_API_KEY_FILE ${clean(env.STABILITY_API_KEY_FILE, 120)}`;
   return SOURCE_OF[field] ?? field;
 }
 

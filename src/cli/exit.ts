@@ -18,17 +18,24 @@ export const OUTCOMES = {
     meaning: "temporary: no connection, a timeout, --deadline-ms, 429 or 5xx; try later",
   },
   refused: { code: 4, meaning: "the key or the organization was refused (401 or 403)" },
-  failed: { code: 1, meaning: "any other API error, or a body off the schema" },
+  failed: {
+    code: 1,
+    meaning: "any other API error, a body off the schema, or --output not written",
+  },
   usage: { code: 2, meaning: "usage: a bad flag or value, no key, a key file others can read" },
 } as const;
 export type Outcome = keyof typeof OUTCOMES;
 
 /** `check`'s states, by the Monitoring Plugins guidelines, from best to worst (as they rank them). */
 export const STATES = {
-  OK: { code: 0, meaning: "every balance is at least --warning" },
-  UNKNOWN: { code: 3, meaning: "no figure: a refused key, the network, a bad body, a usage error" },
-  WARNING: { code: 1, meaning: "a balance is below --warning" },
-  CRITICAL: { code: 2, meaning: "a balance is below --critical" },
+  OK: { code: 0, meaning: "no balance alerts" },
+  UNKNOWN: {
+    code: 3,
+    meaning:
+      "no figure (a refused key, the network, a bad body, a usage error), or --output not written",
+  },
+  WARNING: { code: 1, meaning: "a balance alerts by --warning" },
+  CRITICAL: { code: 2, meaning: "a balance alerts by --critical" },
 } as const;
 export type State = keyof typeof STATES;
 

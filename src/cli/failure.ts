@@ -1,5 +1,5 @@
-// A failed call as one line, and as the JSON object --format json writes: what the library said,
-// what the server asked for, and how many attempts were made.
+// A failed call as one line, and as the JSON object --format json writes: what the library said
+// (with the request id support asks for), what the server asked for, and how many attempts were made.
 import {
   MAX_RETRY_AFTER_MS,
   StabilityAbortError,
@@ -29,6 +29,7 @@ export function failureLine(
   const parts: string[] = [];
   if (error instanceof StabilityAbortError && deadline?.aborted)
     parts.push(`no complete answer within --deadline-ms ${deadlineMs}`);
+  // An API error's message ends with its request id, when the server sent one.
   else parts.push(clean(error instanceof Error ? error.message : String(error), 500));
   if (seen.retryAfterMs !== undefined) {
     const over = seen.retryAfterMs > MAX_RETRY_AFTER_MS;
@@ -40,12 +41,16 @@ export function failureLine(
   return parts.join("; ");
 }
 
-/** `{ "error": { type, status, message } }` for --format json. */
+/** The id Stability's support asks for, when the server sent one, as one short printable line. */
+const requestIdOf = (error: unknown): string | null =>
+  error instanceof StabilityApiError && error.requestId ? clean(error.requestId, 100) : null;
+
+/** `{ "error": { type, status, message, requestId } }` for --format json. */
 export function failureJson(error: unknown, line: string) {
   const status =
     error instanceof StabilityApiError || error instanceof StabilityResponseError
       ? error.status
       : null;
   const type = error instanceof Error ? error.name : "Error";
-  return { error: { type, status, message: line } };
+  return { error: { type, status, message: line, requestId: requestIdOf(error) } };
 }

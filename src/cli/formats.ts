@@ -2,9 +2,10 @@
 // result, so one organization gets one line, one array element or one sample.
 import type { ApiVersion, OperationName } from "../index.js";
 import { FORMATTERS, type AnyBody } from "./commands.js";
+import type { Outcome } from "./exit.js";
 import { failureJson } from "./failure.js";
 import type { Result } from "./run.js";
-import { clean, printable } from "./text.js";
+import { OBEYED, clean, printable } from "./text.js";
 
 export const FORMATS = ["text", "json", "prometheus", "check"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -50,7 +51,8 @@ export function json(
   const elements = results.map((r) => {
     const inner = one(r);
     const key = JSON.stringify(option ?? "scope");
-    const scope = JSON.stringify(r.scope === undefined ? null : clean(r.scope, 200));
+    // The exact id, so a script can match it back; only what a terminal obeys is escaped.
+    const scope = printable(JSON.stringify(r.scope ?? null));
     return r.outcome === "ok"
       ? `{${key}:${scope},${JSON.stringify(name)}:${inner}}`
       : `{${key}:${scope},${inner.slice(1, -1)}}`;
@@ -58,43 +60,119 @@ export function json(
   return { out: `[\n${elements.join(",\n")}\n]`, err };
 }
 
-/** A label value as the exposition format writes it: backslash, double quote and newline escaped. */
+// What a terminal obeys, apart from tab (kept) and newline (escaped): no request can carry it (the
+// client refuses such an Organization header), and no label escape writes it, so it becomes U+FFFD.
+const LABEL_ESCAPED = new RegExp(`[\\\\"]|${OBEYED.source}`, "g");
+const LABEL_ESCAPES: Record<string, string> = { "\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\t" };
+
+/** A label value as the exposition format writes it: the exact value, `\\`, `\"` and `\n` escaped. */
 export const labelValue = (value: string): string =>
-  clean(value, 200).replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`));
+  value.replace(LABEL_ESCAPED, (c) => LABEL_ESCAPES[c] ?? "\uFFFD");
+
+/** One series of a Prometheus output: its labels, its figure when read, and its reading's outcome. */
+export interface Series {
+  labels: [name: string, value: string][];
+  figure: number | undefined;
+  outcome: Outcome;
+}
+
+const labelText = (labels: Series["labels"]) =>
+  labels.map(([name, value]) => `${name}="${labelValue(value)}"`).join(",");
 
 /**
- * `# HELP`/`# TYPE` and one sample per scope of the figure, then a gauge saying whether each
- * reading succeeded. A failed scope has no figure sample, and 0 in the success gauge.
+ * One series per label set. Distinct ids can still meet as labels (two ids that differ only where
+ * U+FFFD stands); a file with a series twice is refused whole by node_exporter, so they become one
+ * series, failed. Returns the series and the label sets that met.
  */
+export function uniqueSeries(rows: Series[]): { series: Series[]; met: string[] } {
+  const byLabels = new Map<string, Series>();
+  const met = new Set<string>();
+  for (const row of rows) {
+    const key = labelText(row.labels);
+    if (!byLabels.has(key)) byLabels.set(key, row);
+    else {
+      met.add(key);
+      byLabels.set(key, { labels: row.labels, figure: undefined, outcome: "failed" });
+    }
+  }
+  return { series: [...byLabels.values()], met: [...met] };
+}
+
+interface Figure {
+  metric: string;
+  help: string;
+}
+
+/**
+ * `# HELP`/`# TYPE` and a sample per series that has a figure; a gauge per series saying whether
+ * its reading succeeded; and, per failed series, an `_info` series naming why (the exit table's
+ * word: usage, refused, temporary, failed). Every family has its HELP and TYPE, samples or not.
+ */
+export function exposition({ metric, help }: Figure, series: Series[]): string {
+  const success = `${metric}_check_success`;
+  const info = `${metric}_check_failure_info`;
+  const family = (name: string, text: string, samples: string[]) => [
+    `# HELP ${name} ${text}`,
+    `# TYPE ${name} gauge`,
+    ...samples,
+  ];
+  const sample = (name: string, labels: Series["labels"], value: string) =>
+    `${name}${labels.length ? `{${labelText(labels)}}` : ""} ${value}`;
+  const failed = series.filter((s) => s.outcome !== "ok");
+  return [
+    ...family(
+      metric,
+      help,
+      series.flatMap((s) =>
+        s.figure === undefined ? [] : [sample(metric, s.labels, `${s.figure}`)],
+      ),
+    ),
+    ...family(
+      success,
+      `Whether reading ${metric} succeeded (1) or failed (0).`,
+      series.map((s) => sample(success, s.labels, s.outcome === "ok" ? "1" : "0")),
+    ),
+    ...family(
+      info,
+      `Why reading ${metric} failed: reason is usage, refused, temporary or failed, as in the exit codes.`,
+      failed.map((s) => sample(info, [...s.labels, ["reason", s.outcome]], "1")),
+    ),
+  ].join("\n");
+}
+
+const figureOf = (name: OperationName) =>
+  (
+    FORMATTERS[name] as {
+      figure?: Figure & { read(body: AnyBody<OperationName>): number };
+    }
+  ).figure!;
+
+/** The results of a run as Prometheus text exposition. */
 export function prometheus(
   name: OperationName,
   option: string | undefined,
   results: Result[],
   apiVersion: ApiVersion,
 ): Rendered {
-  const figure = (
-    FORMATTERS[name] as {
-      figure?: { metric: string; help: string; read(body: AnyBody<OperationName>): number };
-    }
-  ).figure!;
-  const labels = (scope: string | undefined) =>
-    [
-      ...(option && scope !== undefined ? [`${option}="${labelValue(scope)}"`] : []),
-      `api_version="${labelValue(apiVersion)}"`,
-    ].join(",");
-  const success = `${figure.metric}_check_success`;
-  const lines = [`# HELP ${figure.metric} ${figure.help}`, `# TYPE ${figure.metric} gauge`];
-  for (const r of results)
-    if (r.outcome === "ok")
-      lines.push(`${figure.metric}{${labels(r.scope)}} ${figure.read(r.body)}`);
-  lines.push(
-    `# HELP ${success} Whether reading ${figure.metric} succeeded (1) or failed (0).`,
-    `# TYPE ${success} gauge`,
+  const figure = figureOf(name);
+  const { series, met } = uniqueSeries(
+    results.map((r) => ({
+      labels: [
+        ...(option && r.scope !== undefined ? [[option, r.scope] as [string, string]] : []),
+        ["api_version", apiVersion],
+      ],
+      figure: r.outcome === "ok" ? figure.read(r.body) : undefined,
+      outcome: r.outcome,
+    })),
   );
-  for (const r of results)
-    lines.push(`${success}{${labels(r.scope)}} ${r.outcome === "ok" ? 1 : 0}`);
   const err = results.flatMap((r) =>
     r.outcome === "ok" ? [] : [`${whose(option, r.scope)}${r.line}`],
   );
-  return { out: lines.join("\n"), err };
+  for (const labels of met)
+    err.push(`{${clean(labels, 200)}} stands for several ${option}s; reported as failed`);
+  return { out: exposition(figure, series), err };
 }
+
+/** A failure before any reading (a usage error, the key file) as Prometheus text exposition. */
+export const prometheusFailure = (name: OperationName, outcome: Outcome): string =>
+  exposition(figureOf(name), [{ labels: [], figure: undefined, outcome }]);

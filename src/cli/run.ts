@@ -12,6 +12,7 @@ import {
 import { FORMATTERS, type AnyBody, type CallArgs } from "./commands.js";
 import { kindOf, type Outcome } from "./exit.js";
 import { failureLine, type Seen } from "./failure.js";
+import { mapLimit, pauseGate, type PauseGate } from "./fan-out.js";
 
 /** One call's result: a checked body and the bytes it came in, or a failure and its one line. */
 export type Result<N extends OperationName = OperationName> = { scope: string | undefined } & (
@@ -19,8 +20,8 @@ export type Result<N extends OperationName = OperationName> = { scope: string | 
   | { error: unknown; line: string; outcome: Exclude<Outcome, "ok" | "low" | "usage"> }
 );
 
-/** A fetch that keeps what one call's attempts saw. */
-function watched(fetch: typeof globalThis.fetch) {
+/** A fetch that keeps what one call's attempts saw, and holds the whole run on a 429's wait. */
+function watched(fetch: typeof globalThis.fetch, gate: PauseGate) {
   const seen: Seen & { received: string } = { attempts: 0, received: "" };
   let url: string | undefined;
   let chunks: Uint8Array[] = [];
@@ -31,6 +32,7 @@ function watched(fetch: typeof globalThis.fetch) {
     if (target === url) seen.attempts++;
     const response = await fetch(input, init);
     seen.retryAfterMs = parseRetryAfter(response.headers);
+    if (response.status === 429 && seen.retryAfterMs !== undefined) gate.hold(seen.retryAfterMs);
     chunks = [];
     if (!response.body) return response;
     const tap = new TransformStream<Uint8Array, Uint8Array>({
@@ -56,6 +58,8 @@ export interface Plan {
   /** Scopes read from the server are its data: a refused one is a bad body, not a usage error. */
   fromServer: boolean;
   deadlineMs: number | undefined;
+  /** Calls in flight at once (--concurrency). */
+  concurrency: number;
 }
 
 /**
@@ -80,31 +84,35 @@ export async function probe(client: StabilityClient, plan: Plan): Promise<void> 
 const argument = (plan: Plan, scope: string | undefined) =>
   plan.option && scope !== undefined ? { [plan.option]: scope } : {};
 
-/** Makes the plan's calls at once and returns one result per scope, in order. */
+/**
+ * Makes the plan's calls, `plan.concurrency` at a time, and returns one result per scope, in order.
+ * A 429 with a wait holds back every call not yet started (src/cli/fan-out.ts).
+ */
 export function runPlan(
   client: StabilityClient,
   fetch: typeof globalThis.fetch,
   plan: Plan,
   signal: AbortSignal | undefined,
+  gate: PauseGate = pauseGate(),
 ): Promise<Result[]> {
   const call = callOf(plan.name);
-  return Promise.all(
-    plan.scopes.map(async (scope): Promise<Result> => {
-      const watch = watched(fetch);
-      try {
-        // The type argument spares tsc inferring W over the client union: 3 s of the type check.
-        const body = (await call(client.withOptions<ApiVersion>({ fetch: watch.fetch }), {
-          ...(signal ? { signal } : {}),
-          ...argument(plan, scope),
-        })) as AnyBody<OperationName>;
-        return { scope, body, received: watch.received(), outcome: "ok" };
-      } catch (error) {
-        const kind = kindOf(error);
-        if (kind === "usage" && !(plan.fromServer && error instanceof StabilityInputError))
-          throw error;
-        const line = failureLine(error, watch.seen, plan.deadlineMs, signal);
-        return { scope, error, line, outcome: kind === "usage" ? "failed" : kind };
-      }
-    }),
-  );
+  return mapLimit(plan.scopes, plan.concurrency, async (scope): Promise<Result> => {
+    const watch = watched(fetch, gate);
+    try {
+      // Past the deadline the call still starts, and stops at once on the aborted signal.
+      await gate.passed(signal);
+      // The type argument spares tsc inferring W over the client union: 3 s of the type check.
+      const body = (await call(client.withOptions<ApiVersion>({ fetch: watch.fetch }), {
+        ...(signal ? { signal } : {}),
+        ...argument(plan, scope),
+      })) as AnyBody<OperationName>;
+      return { scope, body, received: watch.received(), outcome: "ok" };
+    } catch (error) {
+      const kind = kindOf(error);
+      if (kind === "usage" && !(plan.fromServer && error instanceof StabilityInputError))
+        throw error;
+      const line = failureLine(error, watch.seen, plan.deadlineMs, signal);
+      return { scope, error, line, outcome: kind === "usage" ? "failed" : kind };
+    }
+  });
 }

@@ -1,6 +1,6 @@
 // Every string from the server passes through clean (src/line.ts, shared with the MCP server) or
 // printable before a terminal, a log or a metrics file.
-export { clean, printable } from "../line.js";
+export { OBEYED, clean, printable } from "../line.js";
 
 /** Rows as aligned columns, two spaces apart, indented by two. */
 export function table(rows: string[][]): string {
