@@ -1,5 +1,5 @@
 // Each version's run-time facts about its operations (src/generated/<version>.operations.ts):
-// summaries, descriptions and parameters with `required`. For the CLI and the MCP server, which
+// summaries, descriptions, parameters with `required`, and the success body's JSON Schema. For the CLI and the MCP server, which
 // must know at run time what the types already know; src/index.ts never imports it.
 import { operations as v1 } from "./generated/v1.operations.js";
 import { operations as v1alpha } from "./generated/v1alpha.operations.js";
@@ -28,6 +28,8 @@ export interface OperationMetadata {
   readonly description: string | null;
   readonly deprecated: boolean;
   readonly parameters: readonly SpecParameter[];
+  /** The 2xx JSON body's schema, as JSON Schema 2020-12 (scripts/lib/json-schema.ts), or null. */
+  readonly output: unknown;
 }
 
 /** Per version, per operation: what the vendored spec says. */

@@ -1,29 +1,46 @@
-// `stability-user mcp` as an MCP client meets it: the SDK's own Client over a real stdio child
-// process running the built dist/cli.js, against a local server on 127.0.0.1.
-import { spawn } from "node:child_process";
-import { once } from "node:events";
+// `stability-user mcp` as MCP clients of each protocol generation meet it, over a real stdio child
+// process running the built dist/cli.js, against a local server on 127.0.0.1: the stable SDK's
+// client at revision 2026-07-28, the legacy SDK's client at 2025-11-25, and raw 2025 lines.
 import { readFileSync } from "node:fs";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { Client as StableClient } from "@modelcontextprotocol/client";
+import type { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { API_VERSIONS, OPERATIONS, VERSION, type ApiVersion } from "../src/index.ts";
 import { builtDist, type BuiltDist } from "./helpers/dist.ts";
+import {
+  MODERN,
+  connectLegacy,
+  connectStable,
+  opening,
+  rawSession,
+  toolCall,
+} from "./helpers/mcp.ts";
 import { json, startServer, type Behaviour, type TestServer } from "./helpers/server.ts";
 
 const KEY = "sk-mcp-test-0123456789abcdef";
 let dist: BuiltDist;
-// One server and one MCP server process per API version for the file; each test sets the answer.
+// One server for the file, and one MCP server process per client; each test sets the answer.
 let server: TestServer;
 let answer: Behaviour;
-const clients = {} as Record<ApiVersion, Client>;
+const stable = {} as Record<ApiVersion, StableClient>;
+let legacy: LegacyClient;
+
+const launch = (...args: string[]) => ({
+  dist,
+  args: ["--base-url", server.url, ...args],
+  env: { STABILITY_API_KEY: KEY },
+});
 
 beforeAll(async () => {
   dist = await builtDist();
   server = await startServer((req, res) => answer(req, res));
-  for (const version of API_VERSIONS) clients[version] = await connect(version);
+  for (const version of API_VERSIONS)
+    stable[version] = await connectStable(launch("--api-version", version));
+  legacy = await connectLegacy(launch());
 }, 60_000);
 afterAll(async () => {
-  await Promise.all(Object.values(clients).map((client) => client.close()));
+  await Promise.all([...Object.values(stable), legacy].map((client) => client.close()));
   await server.close();
 });
 beforeEach(() => {
@@ -31,33 +48,33 @@ beforeEach(() => {
   server.received.length = 0;
 });
 
-/** An MCP client connected to `stability-user mcp` (initialize done) for the test server. */
-async function connect(apiVersion: ApiVersion): Promise<Client> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [`${dist.dir}/cli.js`, "mcp", "--base-url", server.url, "--api-version", apiVersion],
-    env: { STABILITY_API_KEY: KEY },
-    stderr: "pipe",
-  });
-  const client = new Client({ name: "mcp-test", version: "1.0.0" });
-  await client.connect(transport);
-  return client;
+interface SpecSchema {
+  type?: string;
+  description?: string;
+  properties?: Record<string, SpecSchema>;
+  required?: string[];
+  items?: SpecSchema;
+  $ref?: string;
 }
-
 interface SpecParameter {
   name: string;
   in: string;
   required?: boolean;
   description?: string;
-  schema: Record<string, unknown>;
+  schema: SpecSchema;
 }
-
 interface SpecDocument {
   paths: Record<
     string,
-    { get: { description: string; parameters?: (SpecParameter | { $ref: string })[] } }
+    {
+      get: {
+        description: string;
+        parameters?: (SpecParameter | { $ref: string })[];
+        responses: Record<string, { content: Record<string, { schema: SpecSchema }> }>;
+      };
+    }
   >;
-  components: { parameters?: Record<string, SpecParameter> };
+  components: { parameters?: Record<string, SpecParameter>; schemas: Record<string, SpecSchema> };
 }
 
 /** What the vendored spec says of an operation, read here independently of src/. */
@@ -68,7 +85,9 @@ function specOf(version: ApiVersion, name: keyof typeof OPERATIONS) {
   const parameters = (operation.parameters ?? []).map((p) =>
     "$ref" in p ? doc.components.parameters![p.$ref.split("/").pop()!]! : p,
   );
-  return { description: operation.description, parameters };
+  const deref = (s: SpecSchema) => (s.$ref ? doc.components.schemas[s.$ref.split("/").pop()!]! : s);
+  const body = deref(operation.responses["200"]!.content["application/json"]!.schema);
+  return { description: operation.description, parameters, body, deref };
 }
 
 /** Each call option of an operation (the table's `params`) with the spec parameter it is sent as. */
@@ -81,64 +100,119 @@ function optionsOf(version: ApiVersion, name: keyof typeof OPERATIONS) {
   });
 }
 
+const strictAjv = () => new Ajv2020({ strict: true });
+
 const ACCOUNT = {
   id: "user-1",
   email: "ada@example.com",
   organizations: [{ id: "org-1", name: "Ada's", role: "OWNER", is_default: true }],
 };
 
-describe("initialize", () => {
-  it("names the server stability-user at the package's version, with tools", () => {
-    const client = clients.v1alpha;
-    expect(client.getServerVersion()).toEqual({ name: "stability-user", version: VERSION });
-    expect(client.getServerCapabilities()?.tools).toBeDefined();
+describe("each protocol generation", () => {
+  it("a 2.x client is served at revision 2026-07-28, by stability-user at the package's version", () => {
+    for (const client of Object.values(stable)) {
+      expect(client.getProtocolEra()).toBe("modern");
+      expect(client.getNegotiatedProtocolVersion()).toBe(MODERN);
+      expect(client.getServerVersion()).toMatchObject({ name: "stability-user", version: VERSION });
+      expect(client.getServerCapabilities()?.tools).toBeDefined();
+    }
   });
+
+  it("a 1.x client is served at 2025-11-25, with the same tools as a 2.x client", async () => {
+    expect(legacy.getServerVersion()).toEqual({ name: "stability-user", version: VERSION });
+    const { tools } = await legacy.listTools();
+    expect(tools).toEqual((await stable.v1alpha.listTools()).tools);
+  });
+
+  it.each(["2025-11-25", "2025-06-18"])(
+    "raw 2025 lines at %s are answered at that revision",
+    async (revision) => {
+      answer = json(200, { credits: 2 });
+      const run = await rawSession(launch(), [...opening(revision), toolCall(1, "balance", {})]);
+      expect(run.code).toBe(0);
+      expect(run.messages).toMatchObject([
+        { id: 0, result: { protocolVersion: revision } },
+        { id: 1, result: { structuredContent: { credits: 2 } } },
+      ]);
+    },
+  );
 });
 
 describe.each(API_VERSIONS)("tools/list on %s", (version) => {
   it("lists one tool per operation, described and parameterised as the spec says", async () => {
-    const { tools } = await clients[version].listTools();
+    const { tools } = await stable[version].listTools();
     expect(tools.map((t) => t.name)).toEqual(Object.keys(OPERATIONS));
     for (const tool of tools) {
-      const spec = specOf(version, tool.name as keyof typeof OPERATIONS);
-      expect(tool.description).toBe(spec.description);
-      const options = optionsOf(version, tool.name as keyof typeof OPERATIONS);
-      const properties = Object.fromEntries(
-        options.map(({ option, parameter: p }) => [
-          option,
-          { ...p.schema, description: p.description },
-        ]),
-      );
-      expect(tool.inputSchema.properties ?? {}).toEqual(properties);
+      const name = tool.name as keyof typeof OPERATIONS;
+      expect(tool.description).toBe(specOf(version, name).description);
+      expect(tool.title).toBe(name);
+      expect(tool.annotations?.readOnlyHint).toBe(true);
+      const options = optionsOf(version, name);
+      const properties = tool.inputSchema.properties as Record<string, SpecSchema>;
+      expect(Object.keys(properties)).toEqual(options.map((o) => o.option));
+      for (const { option, parameter } of options) {
+        expect(properties[option]?.type).toBe(parameter.schema.type);
+        expect(properties[option]?.description).toBe(parameter.description);
+      }
       const required = options.filter(({ parameter }) => parameter.required).map((o) => o.option);
       expect(tool.inputSchema.required ?? []).toEqual(required);
-      expect(tool.annotations?.readOnlyHint).toBe(true);
     }
   });
 
-  it("gives balance an organization argument, the spec's Organization header", async () => {
-    const { tools } = await clients[version].listTools();
-    const balance = tools.find((t) => t.name === "balance");
-    expect(balance?.inputSchema.properties).toHaveProperty("organization.type", "string");
-    expect(tools.find((t) => t.name === "account")?.inputSchema.properties ?? {}).toEqual({});
+  it("gives each tool the spec's 200 body as its output schema", async () => {
+    const { tools } = await stable[version].listTools();
+    for (const tool of tools) {
+      const { body, deref } = specOf(version, tool.name as keyof typeof OPERATIONS);
+      const output = tool.outputSchema as SpecSchema;
+      expect(output.type, tool.name).toBe("object");
+      expect(output.required, tool.name).toEqual(body.required);
+      for (const [property, schema] of Object.entries(body.properties!)) {
+        expect(output.properties?.[property]?.type, property).toBe(deref(schema).type);
+        if (deref(schema).items)
+          expect(output.properties?.[property]?.items?.required, property).toEqual(
+            deref(deref(schema).items!).required,
+          );
+      }
+    }
+  });
+
+  it("has input and output schemas that compile in Ajv's strict mode as JSON Schema 2020-12", async () => {
+    const { tools } = await stable[version].listTools();
+    for (const tool of tools) {
+      expect(() => strictAjv().compile(tool.inputSchema), tool.name).not.toThrow();
+      expect(() => strictAjv().compile(tool.outputSchema as object), tool.name).not.toThrow();
+    }
   });
 });
 
 describe("tools/call", () => {
-  it("account returns the served body as structured content, and as JSON text", async () => {
-    answer = json(200, ACCOUNT);
-    const result = await clients.v1alpha.callTool({ name: "account", arguments: {} });
-    expect(result.isError).toBeFalsy();
-    expect(result.structuredContent).toEqual(ACCOUNT);
-    expect(result.content).toEqual([{ type: "text", text: JSON.stringify(ACCOUNT) }]);
-    expect(server.received.map((r) => r.path)).toEqual(["/v1alpha/user/account"]);
-    expect(server.received[0]?.headers.authorization).toBe(KEY);
-    expect(server.received[0]?.headers).not.toHaveProperty("organization");
-  });
+  const generations = [
+    ["a 2.x client", () => stable.v1alpha],
+    ["a 1.x client", () => legacy],
+  ] as const;
+
+  it.each(generations)(
+    "account, for %s: the body as structured content matching the output schema, and as JSON text",
+    async (_, client) => {
+      answer = json(200, ACCOUNT);
+      const result = await client().callTool({ name: "account", arguments: {} });
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toEqual(ACCOUNT);
+      expect(result.content).toEqual([{ type: "text", text: JSON.stringify(ACCOUNT) }]);
+      const { tools } = await client().listTools();
+      const validate = strictAjv().compile(
+        tools.find((t) => t.name === "account")!.outputSchema as object,
+      );
+      expect(validate(result.structuredContent)).toBe(true);
+      expect(server.received.map((r) => r.path)).toEqual(["/v1alpha/user/account"]);
+      expect(server.received[0]?.headers.authorization).toBe(KEY);
+      expect(server.received[0]?.headers).not.toHaveProperty("organization");
+    },
+  );
 
   it("balance sends the organization as the Organization header on v1", async () => {
     answer = json(200, { credits: 12.5 });
-    const result = await clients.v1.callTool({
+    const result = await stable.v1.callTool({
       name: "balance",
       arguments: { organization: "org-42" },
     });
@@ -150,20 +224,18 @@ describe("tools/call", () => {
 
   it("balance without an organization sends no Organization header", async () => {
     answer = json(200, { credits: 3 });
-    const result = await clients.v1alpha.callTool({ name: "balance" });
+    const result = await stable.v1alpha.callTool({ name: "balance" });
     expect(result.structuredContent).toEqual({ credits: 3 });
     expect(server.received[0]?.headers).not.toHaveProperty("organization");
   });
 
   it("a body that breaks the schema is a tool error, not structured content", async () => {
     answer = json(200, { credits: "lots" });
-    const result = await clients.v1alpha.callTool({ name: "balance" });
+    const result = await stable.v1alpha.callTool({ name: "balance" });
     expect(result.isError).toBe(true);
     expect(result.structuredContent).toBeUndefined();
   });
-});
 
-describe("cancellation", () => {
   it("a call the client cancels ends its request to the API", async () => {
     let arrived!: () => void;
     let ended!: () => void;
@@ -175,9 +247,7 @@ describe("cancellation", () => {
       arrived();
     };
     const controller = new AbortController();
-    const call = clients.v1alpha.callTool({ name: "balance" }, undefined, {
-      signal: controller.signal,
-    });
+    const call = stable.v1alpha.callTool({ name: "balance" }, { signal: controller.signal });
     await arrival;
     controller.abort();
     await expect(call).rejects.toThrow();
@@ -189,7 +259,7 @@ describe("tool errors", () => {
   it("a 401 is one line, the CLI's own, without the key (even when the server echoes it)", async () => {
     const body = { id: "e1", name: "unauthorized", message: `bad key ${KEY}` };
     answer = json(401, body);
-    const result = await clients.v1alpha.callTool({ name: "balance" });
+    const result = await stable.v1alpha.callTool({ name: "balance" });
     expect(result.isError).toBe(true);
     const content = result.content as { type: string; text: string }[];
     expect(content).toHaveLength(1);
@@ -201,23 +271,8 @@ describe("tool errors", () => {
     expect(cli.stderr).toBe(`stability-user: ${line}\n`);
   });
 
-  it("an unknown argument is refused by name, and nothing is sent", async () => {
-    const result = await clients.v1alpha.callTool({
-      name: "account",
-      arguments: { organization: "org-1" },
-    });
-    expect(result.isError).toBe(true);
-    expect(result.content).toEqual([
-      {
-        type: "text",
-        text: 'account: unknown argument "organization" (account takes no arguments)',
-      },
-    ]);
-    expect(server.received).toHaveLength(0);
-  });
-
   it("an argument of the wrong type is refused by name, and nothing is sent", async () => {
-    const result = await clients.v1alpha.callTool({
+    const result = await stable.v1alpha.callTool({
       name: "balance",
       arguments: { organization: 42 },
     });
@@ -229,39 +284,13 @@ describe("tool errors", () => {
   });
 
   it("an unknown tool is a protocol error naming it", async () => {
-    const client = clients.v1alpha;
-    await expect(client.callTool({ name: "engines" })).rejects.toThrow(/unknown tool "engines"/);
+    await expect(stable.v1alpha.callTool({ name: "engines" })).rejects.toThrow(
+      /unknown tool "engines"/,
+    );
   });
 });
 
 describe("the server process", () => {
-  it("answers on stdout and exits 0 when its client closes stdin", async () => {
-    const child = spawn(process.execPath, [`${dist.dir}/cli.js`, "mcp", "--base-url", server.url], {
-      env: { PATH: process.env.PATH ?? "", STABILITY_API_KEY: KEY },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    const initialize = {
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-06-18",
-        capabilities: {},
-        clientInfo: { name: "raw", version: "1" },
-      },
-    };
-    child.stdin.end(`${JSON.stringify(initialize)}\n`);
-    const [code] = (await once(child, "close")) as [number | null];
-    expect(code).toBe(0);
-    const [reply] = stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as unknown);
-    expect(reply).toMatchObject({ id: 1, result: { serverInfo: { name: "stability-user" } } });
-  });
-
   it("refuses to start without an API key, as the CLI's other commands do", async () => {
     const run = await dist.cli(["mcp", "--base-url", server.url]);
     expect(run.code).toBe(2);

@@ -12,7 +12,8 @@
 //   cli.js       the Node-only CLI (src/cli.ts and src/cli/), which imports the library from
 //                index.js, and undici only when a proxy variable is set;
 //   mcp.js       `stability-user mcp` (src/mcp.ts), imported by cli.js for that command only; it
-//                imports the library from index.js and the optional MCP SDK, which is never bundled.
+//                imports the library from index.js (and failure.js, for redaction, on the first
+//                call) and the optional MCP SDK, which is never bundled.
 import { readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
@@ -128,7 +129,7 @@ export async function bundleSrc(outDir: string): Promise<void> {
     external: [
       ...(common.external ?? []),
       ...builtinModules.map((name) => `node:${name}`),
-      "@modelcontextprotocol/sdk",
+      "@modelcontextprotocol/server",
       // A dependency, imported by src/cli/proxy.ts only when a proxy variable is set.
       "undici",
     ],
@@ -143,6 +144,6 @@ export async function bundleSrc(outDir: string): Promise<void> {
     ...node,
     entryPoints: ["src/mcp.ts"],
     outfile: out("mcp.js"),
-    plugins: [version, keepSeparate({ "index.ts": "./index.js" })],
+    plugins: [version, keepSeparate({ "index.ts": "./index.js", "failure.ts": "./failure.js" })],
   });
 }

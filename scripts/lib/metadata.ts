@@ -1,41 +1,12 @@
 // What src/ needs of the spec at run time and cannot get from types: each operation's summary,
-// description and parameters (location, required, description, schema), as `npm run generate`
-// writes them to src/generated/<version>.operations.ts. The CLI reads which parameters are
-// required from it, and the MCP server its tools' descriptions and input schemas.
+// description, parameters (location, required, description, schema) and success body schema, as
+// `npm run generate` writes them to src/generated/<version>.operations.ts. The CLI reads which
+// parameters are required from it, and the MCP server its tools' descriptions, input and output
+// schemas; the schemas are JSON Schema 2020-12 (scripts/lib/json-schema.ts), checked by strict Ajv.
 import { operationsOf, type ApiVersion } from "../../src/operations.ts";
+import { checkStrict, deref, toJsonSchema } from "./json-schema.ts";
 
 type Node = Record<string, unknown>;
-
-/** Follows local `$ref`s (`#/components/...`) until it reaches a node; a cycle or dead end gives `undefined`. */
-function deref(node: unknown, doc: Node): Node | undefined {
-  let current = node as Node | undefined;
-  for (let hops = 0; typeof current?.$ref === "string"; hops++) {
-    if (hops === 20 || !current.$ref.startsWith("#/")) return undefined;
-    current = current.$ref
-      .slice(2)
-      .split("/")
-      .reduce<unknown>(
-        (at, key) =>
-          at !== null && typeof at === "object" && Object.hasOwn(at, decode(key))
-            ? (at as Node)[decode(key)]
-            : undefined,
-        doc,
-      ) as Node | undefined;
-  }
-  return current !== null && typeof current === "object" ? current : undefined;
-}
-const decode = (key: string) => key.replaceAll("~1", "/").replaceAll("~0", "~");
-
-/** A schema with its local `$ref`s inlined, to a bounded depth (a parameter's schema is small). */
-function inline(schema: unknown, doc: Node, depth = 0): unknown {
-  if (depth > 8) return {};
-  if (Array.isArray(schema)) return schema.map((item) => inline(item, doc, depth + 1));
-  if (schema === null || typeof schema !== "object") return schema;
-  const node = deref(schema, doc) ?? {};
-  return Object.fromEntries(
-    Object.entries(node).map(([key, value]) => [key, inline(value, doc, depth + 1)]),
-  );
-}
 
 const text = (value: unknown) => (typeof value === "string" ? value : undefined);
 
@@ -47,6 +18,7 @@ function describe(doc: Node, path: string, method: string) {
     ...((paths[path]?.parameters as unknown[] | undefined) ?? []),
     ...((operation.parameters as unknown[] | undefined) ?? []),
   ];
+  const where = `paths/${path}/${method}`;
   const parameters = declared
     .map((parameter) => deref(parameter, doc))
     .filter((parameter) => parameter !== undefined)
@@ -55,7 +27,7 @@ function describe(doc: Node, path: string, method: string) {
       in: String(parameter.in),
       required: parameter.required === true,
       description: text(parameter.description) ?? null,
-      schema: inline(parameter.schema ?? {}, doc),
+      schema: strict(parameter.schema ?? {}, doc, `${where} parameter ${String(parameter.name)}`),
     }));
   return {
     operationId: text(operation.operationId) ?? null,
@@ -63,7 +35,24 @@ function describe(doc: Node, path: string, method: string) {
     description: text(operation.description) ?? null,
     deprecated: operation.deprecated === true,
     parameters,
+    output: successBody(operation, doc, where),
   };
+}
+
+/** A schema as strict JSON Schema 2020-12, or an UpstreamError naming `where`. */
+function strict(schema: unknown, doc: Node, where: string): Node {
+  const translated = toJsonSchema(schema, doc, where);
+  checkStrict(translated, where);
+  return translated;
+}
+
+/** The schema of the operation's first 2xx JSON body (the one `validateResponses` checks), or null. */
+function successBody(operation: Node, doc: Node, where: string): Node | null {
+  const responses = (operation.responses ?? {}) as Record<string, unknown>;
+  const [status, response] = Object.entries(responses).find(([s]) => s.startsWith("2")) ?? [];
+  const content = deref(response, doc)?.content as Record<string, Node> | undefined;
+  const schema = content?.["application/json"]?.schema;
+  return schema === undefined ? null : strict(schema, doc, `${where} ${status} body`);
 }
 
 /** The generated module's body: `operations`, by operation name. */
@@ -75,7 +64,7 @@ export function metadataModule(version: ApiVersion, doc: Node): string {
     ]),
   );
   return (
-    "/** Each operation's summary, description and parameters, as the vendored spec states them. */\n" +
+    "/** Each operation's summary, description, parameters and success body, as the vendored spec states them. */\n" +
     `export const operations = ${JSON.stringify(operations, null, 2)} as const;\n`
   );
 }

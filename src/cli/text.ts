@@ -1,20 +1,6 @@
 // Every string from the server passes through clean (src/line.ts, shared with the MCP server) or
 // printable before a terminal, a log or a metrics file.
-import { OBEYED } from "../line.js";
-
-export { OBEYED, clean } from "../line.js";
-
-/**
- * A JSON body as received, but with each character a terminal would obey inside a string written
- * as a JSON escape, which keeps the JSON value the same. Parsed JSON holds such characters only
- * inside strings; a CR between tokens is whitespace and is dropped.
- */
-export const printable = (json: string): string =>
-  json
-    .replace(/\r/g, "")
-    .replace(OBEYED, (c) =>
-      c === "\n" || c === "\t" ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-    );
+export { OBEYED, clean, printable } from "../line.js";
 
 /** Words as a sentence lists them, for any number of them: `a`, `a and b`, `a, b and c`. */
 export const listing = (words: readonly string[]): string =>

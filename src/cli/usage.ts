@@ -11,7 +11,7 @@ const COMMANDS: [string, string][] = [
     FORMATTERS[name].summary,
   ]),
   ["check", "a monitoring plugin: OK, WARNING, CRITICAL or UNKNOWN, with performance data"],
-  ["mcp", "a Model Context Protocol server over stdio (needs @modelcontextprotocol/sdk)"],
+  ["mcp", "a Model Context Protocol server over stdio (needs @modelcontextprotocol/server)"],
 ];
 
 const column = (rows: [string, string][]) =>
