@@ -13,7 +13,7 @@ import {
   sortFindings,
   subsetOf,
   verdictFindings,
-  warmLoop,
+  warmCompiler,
   type Level,
 } from "./drift/index.ts";
 import {
@@ -104,7 +104,7 @@ export async function runDrift(args: string[], io: DriftIo): Promise<number> {
   }
 
   // A compile, when one is needed, comes last: its typings are parsed meanwhile, in another thread.
-  warmLoop();
+  warmCompiler();
   // Progress goes to stderr so stdout is only the report (json parses, markdown appends cleanly).
   const step = (line: string) => io.stderr(`drift: ${line}\n`);
 

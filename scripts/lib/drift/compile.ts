@@ -33,19 +33,30 @@ interface CompilerThread {
 
 let worker: CompilerThread | undefined;
 
-/**
- * The compiler's thread, started once per process. The worker module is TypeScript, loaded through
- * tsx's require hook (a worker thread does not inherit the loader drift runs under). It keeps the
- * process alive only while a compile is pending.
- */
+const WORKER = fileURLToPath(new URL("./compile-worker.ts", import.meta.url));
+
+// The worker's first lines: a worker thread does not inherit the TypeScript loader drift runs
+// under, so it transpiles its module to CommonJS with the compiler it needs anyway.
+const BOOT = `
+const { createRequire } = require("node:module");
+const { readFileSync } = require("node:fs");
+const path = require("node:path");
+const file = ${JSON.stringify(WORKER)};
+const local = createRequire(file);
+const ts = local("typescript");
+const { outputText } = ts.transpileModule(readFileSync(file, "utf8"), {
+  fileName: file,
+  compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+});
+const module = { exports: {} };
+new Function("exports", "require", "module", "__filename", "__dirname", outputText)(
+  module.exports, local, module, file, path.dirname(file));
+`;
+
+/** The compiler's thread, started once per process; it keeps the process alive only while a compile is pending. */
 function compilerThread(): CompilerThread {
   if (worker) return worker;
-  const entry = fileURLToPath(new URL("./compile-worker.ts", import.meta.url));
-  const hook = require.resolve("tsx/cjs/api");
-  const thread = new Worker(
-    `require(${JSON.stringify(hook)}).require(${JSON.stringify(entry)}, __filename);`,
-    { eval: true },
-  );
+  const thread = new Worker(BOOT, { eval: true });
   const started: CompilerThread = { thread, next: 0, pending: new Map() };
   const settle = (id: number) => {
     const waiting = started.pending.get(id);
@@ -70,8 +81,14 @@ function compilerThread(): CompilerThread {
   return started;
 }
 
-/** Starts parsing `root`'s unchanged src/ program in the compiler's thread; returns at once. */
-export function warmCompiler(root: string): void {
+/** The repository whose src/ is compiled (this one, wherever drift runs from). */
+export const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+
+/**
+ * Has the compiler's thread parse `root`'s unchanged src/ program now, in case a compile follows;
+ * returns at once. Asking again costs nothing.
+ */
+export function warmCompiler(root = REPO_ROOT): void {
   compilerThread().thread.postMessage({ kind: "warm", root } satisfies CompileRequest);
 }
 
@@ -120,10 +137,7 @@ function cacheFile(root: string, replacements: ReadonlyMap<string, string>): str
   const ts = load();
   const { rootNames } = srcProject(ts, root);
   const hash = createHash("sha256");
-  const own = [
-    fileURLToPath(import.meta.url),
-    fileURLToPath(new URL("./compile-worker.ts", import.meta.url)),
-  ];
+  const own = [fileURLToPath(import.meta.url), WORKER];
   for (const file of [...rootNames, "tsconfig.json", "package.json", "package-lock.json", ...own]) {
     const absolute = path.resolve(root, file);
     hash.update(`${absolute}\0${replacements.get(absolute) ?? ts.sys.readFile(absolute) ?? ""}\0`);

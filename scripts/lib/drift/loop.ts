@@ -5,7 +5,6 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { ApiVersion } from "../../../src/operations.ts";
 import { generateVersion } from "../generate.ts";
 import { PIPELINE } from "../pipeline.ts";
@@ -14,13 +13,7 @@ import { extractClientSubset } from "../upstream/extract.ts";
 import type { ReadLimits } from "../upstream/read.ts";
 import type { OpenApiDocument } from "../upstream/parse.ts";
 import { checkPatterns } from "../upstream/patterns.ts";
-import { compileSrc, sameDeclarations, warmCompiler, type CompileError } from "./compile.ts";
-
-/** The repository whose src/ is compiled (this one, wherever drift runs from). */
-export const REPO_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
-
-/** Has the compiler's thread parse src/ now, in case the loop needs a compile later. */
-export const warmLoop = () => warmCompiler(REPO_ROOT);
+import { REPO_ROOT, compileSrc, sameDeclarations, type CompileError } from "./compile.ts";
 
 export interface LoopInput {
   version: ApiVersion;

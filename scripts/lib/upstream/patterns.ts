@@ -1,7 +1,7 @@
 // Checks every regular expression a schema holds (`pattern`, `patternProperties`) before it can
 // become validator code: it must compile as Ajv compiles it (the `u` flag), and recheck must find
 // no super-linear backtracking in it. A hostile pattern is refused at vendor time, with its place.
-import { checkSync } from "recheck";
+import { createRequire } from "node:module";
 import { UpstreamError } from "./error.ts";
 import { isObject, pointerOf, type Json } from "./json.ts";
 
@@ -24,6 +24,9 @@ const MAP = ["properties", "patternProperties", "dependentSchemas", "$defs", "de
 // Values that are data, not document structure: a `schema` key inside them is not a schema.
 const DATA = new Set(["example", "examples", "default", "enum", "const"]);
 
+// Loaded on the first pattern (about 0.2 s): Stability's subsets hold none.
+const recheck = () => createRequire(import.meta.url)("recheck") as typeof import("recheck");
+
 /** Why `pattern` may not become validator code, or undefined when it may. */
 export function patternProblem(pattern: unknown): string | undefined {
   if (typeof pattern !== "string") return "not a string";
@@ -32,7 +35,7 @@ export function patternProblem(pattern: unknown): string | undefined {
   } catch (error) {
     return `invalid regular expression (${(error as Error).message})`;
   }
-  const verdict = checkSync(pattern, "u");
+  const verdict = recheck().checkSync(pattern, "u");
   if (verdict.status === "safe") return undefined;
   if (verdict.status === "vulnerable")
     return `catastrophic backtracking (${verdict.complexity.type} time, e.g. on ${JSON.stringify(verdict.attack.string.slice(0, 40))})`;
