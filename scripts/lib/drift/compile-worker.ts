@@ -8,6 +8,7 @@
 // that import a replaced one, directly or not: no other file can type differently.
 // It imports only Node and the compiler: compile.ts transpiles it to CommonJS with the compiler it
 // loads anyway, which saves the worker starting a TypeScript loader of its own.
+import { createRequire } from "node:module";
 import path from "node:path";
 import { parentPort } from "node:worker_threads";
 import type {
@@ -49,8 +50,8 @@ interface Compiler {
 const compilers = new Map<string, Compiler>();
 
 // require(), not import: an ES import makes Node scan typescript.js's 9 MB for export names (~0.5 s).
-// Only the worker, which runs as CommonJS, calls it.
-const load = () => require("typescript") as TypeScript;
+// Only the worker, which runs as CommonJS (so `__filename` is its own), calls it.
+const load = () => createRequire(__filename)("typescript") as TypeScript;
 
 /** tsconfig.json's files under `root`/src and its options, as the compiler reads them. */
 export function srcProject(ts: TypeScript, root: string) {
