@@ -3,6 +3,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
+// What each mock answers: its spec's examples, as generate wrote them for the testing kit.
+import { examples as v1Examples } from "../src/generated/v1.examples.ts";
+import { examples as v1alphaExamples } from "../src/generated/v1alpha.examples.ts";
 
 function npmRunDemo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn("npm", ["run", "demo"], {
@@ -48,8 +51,11 @@ describe("npm run demo", { timeout: 120_000 }, () => {
     expect(v1alpha).toContain(
       `$ STABILITY_API_KEY=demo-key stability-user balance --organization org-123456 --base-url ${mock}\n`,
     );
-    expect(v1alpha).toMatch(/credits: 0\.2944737146168059 \(organization org-123456\)/);
-    // v1's examples differ from v1alpha's, so these lines can only come from the v1 mock.
+    expect(v1alpha).toContain(
+      `credits: ${v1alphaExamples.balance.credits} (organization org-123456)\n`,
+    );
+    // v1's account example differs from v1alpha's (org-5678), so these lines can only come from
+    // the v1 mock.
     expect(v1).toMatch(/^v1: mock of openapi\/v1\.openapi\.json listening on /);
     const mockV1 = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(v1)?.[1] ?? "";
     expect(v1).toContain(
@@ -59,7 +65,7 @@ describe("npm run demo", { timeout: 120_000 }, () => {
     expect(v1).toContain(
       `$ STABILITY_API_KEY=demo-key stability-user balance --api-version v1 --organization org-123456 --base-url ${mockV1}\n`,
     );
-    expect(v1).toMatch(/credits: 0\.6336833840314097 \(organization org-123456\)/);
+    expect(v1).toContain(`credits: ${v1Examples.balance.credits} (organization org-123456)\n`);
     expect(run.stdout).toContain("demo: stopped the mocks");
 
     const ports = [...run.stdout.matchAll(/listening on http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) =>
