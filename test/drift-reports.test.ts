@@ -2,6 +2,7 @@
 // upstream cleaned in every format, the version a document describes, an operation's likely new
 // place, broken references outside the client's operations, and the wire facts drift reads from
 // src/ (the parameters the client sends, the credential each version sends).
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareSubsets, subsetOf, type Finding } from "../scripts/lib/drift/index.ts";
@@ -154,6 +155,14 @@ describe("what the client sends, read from src/", () => {
 describe("the weekly workflow", () => {
   const workflow = () =>
     readFile(new URL("../.github/workflows/drift.yml", import.meta.url), "utf8");
+
+  it("names only files that exist in its comments and descriptions", async () => {
+    const named =
+      (await workflow()).match(/\b(?:scripts|src|openapi|docs|test)\/[\w./-]*\w/g) ?? [];
+    expect(named.length).toBeGreaterThan(0);
+    for (const file of new Set(named))
+      expect(existsSync(new URL(`../${file}`, import.meta.url)), file).toBe(true);
+  });
 
   it("fails at WARN or above and writes every finding to the job summary", async () => {
     const text = await workflow();
