@@ -159,10 +159,14 @@ describe.each(API_VERSIONS)("tools/list on %s", (version) => {
     }
   });
 
-  it("gives each tool the spec's 200 body as its output schema", async () => {
+  it("gives each tool whose 200 body is an object that body as its output schema (MCP wants an object)", async () => {
     const { tools } = await stable[version].listTools();
     for (const tool of tools) {
       const { body, deref } = specOf(version, tool.name as keyof typeof OPERATIONS);
+      if (body.type !== "object") {
+        expect(tool.outputSchema, tool.name).toBeUndefined();
+        continue;
+      }
       const output = tool.outputSchema as SpecSchema;
       expect(output.type, tool.name).toBe("object");
       expect(output.required, tool.name).toEqual(body.required);
@@ -180,7 +184,8 @@ describe.each(API_VERSIONS)("tools/list on %s", (version) => {
     const { tools } = await stable[version].listTools();
     for (const tool of tools) {
       expect(() => strictAjv().compile(tool.inputSchema), tool.name).not.toThrow();
-      expect(() => strictAjv().compile(tool.outputSchema as object), tool.name).not.toThrow();
+      if (tool.outputSchema)
+        expect(() => strictAjv().compile(tool.outputSchema as object), tool.name).not.toThrow();
     }
   });
 });
@@ -284,8 +289,8 @@ describe("tool errors", () => {
   });
 
   it("an unknown tool is a protocol error naming it", async () => {
-    await expect(stable.v1alpha.callTool({ name: "engines" })).rejects.toThrow(
-      /unknown tool "engines"/,
+    await expect(stable.v1alpha.callTool({ name: "no-such-tool" })).rejects.toThrow(
+      /unknown tool "no-such-tool"/,
     );
   });
 });
