@@ -69,6 +69,7 @@ interface SpecDocument {
     {
       get: {
         description: string;
+        summary?: string;
         parameters?: (SpecParameter | { $ref: string })[];
         responses: Record<string, { content: Record<string, { schema: SpecSchema }> }>;
       };
@@ -87,7 +88,13 @@ function specOf(version: ApiVersion, name: keyof typeof OPERATIONS) {
   );
   const deref = (s: SpecSchema) => (s.$ref ? doc.components.schemas[s.$ref.split("/").pop()!]! : s);
   const body = deref(operation.responses["200"]!.content["application/json"]!.schema);
-  return { description: operation.description, parameters, body, deref };
+  return {
+    description: operation.description,
+    summary: operation.summary,
+    parameters,
+    body,
+    deref,
+  };
 }
 
 /** Each call option of an operation (the table's `params`) with the spec parameter it is sent as. */
@@ -145,7 +152,7 @@ describe.each(API_VERSIONS)("tools/list on %s", (version) => {
     for (const tool of tools) {
       const name = tool.name as keyof typeof OPERATIONS;
       expect(tool.description).toBe(specOf(version, name).description);
-      expect(tool.title).toBe(name);
+      expect(tool.title).toBe(specOf(version, name).summary);
       expect(tool.annotations?.readOnlyHint).toBe(true);
       const options = optionsOf(version, name);
       const properties = tool.inputSchema.properties as Record<string, SpecSchema>;

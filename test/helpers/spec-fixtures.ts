@@ -53,14 +53,18 @@ const resolved = (doc: Spec, p: unknown): Spec => {
   const ref = obj(p).$ref;
   return typeof ref === "string" ? at(doc, ...ref.slice(2).split("/")) : obj(p);
 };
-/** The Organization header balance declares, its `$ref` followed (an edit changes the component). */
-export const organizationHeader = (doc: Spec): Spec =>
-  obj(
-    balanceParameters(doc)
-      .map((p) => resolved(doc, p))
-      .find((p) => p.name === "Organization"),
-    "the Organization header",
-  );
+/**
+ * The Organization header balance declares, made balance's own: a `$ref`'d component (which other
+ * operations may share) is replaced by a copy, so an edit changes balance alone.
+ */
+export const organizationHeader = (doc: Spec): Spec => {
+  const list = balanceParameters(doc);
+  const at = list.findIndex((p) => resolved(doc, p).name === "Organization");
+  if (at < 0) throw new Error("spec-fixtures: the Organization header is not in the vendored spec");
+  const own = structuredClone(resolved(doc, list[at]));
+  list[at] = own;
+  return own;
+};
 /** The name of the one security scheme the client's operations use. */
 const schemeName = (doc: Spec): string => {
   const names = Object.keys(schemes(doc));
