@@ -1,6 +1,7 @@
 // Extraction, shared by `vendor` and `drift`: upstream document → the client's subset. A fix here
 // fixes both, which is the point of keeping it in one module.
 import { bundle, createConfig, type NormalizedProblem } from "@redocly/openapi-core";
+import { listing } from "../../../src/cli/text.ts";
 import { API_VERSIONS, operationsOf, type ApiVersion } from "../../../src/operations.ts";
 import { UpstreamError } from "./error.ts";
 import { isObject, setOwn, type Json } from "./json.ts";
@@ -337,8 +338,8 @@ export function findElsewhere(
   return undefined;
 }
 
-/** "this upstream describes `/v1/user/account` and `/v1/user/balance`; the client targets `/v1alpha`" */
+/** "this upstream describes `/v1/user/account` and `/v1/user/balance`; the client targets `/v1alpha`" (any number of paths) */
 export function describeElsewhere(hint: ElsewhereHint, version: ApiVersion): string {
-  const paths = hint.paths.map((p) => `\`${p}\``).join(" and ");
+  const paths = listing(hint.paths.map((p) => `\`${p}\``));
   return `this upstream describes ${paths}; the client targets \`/${version}\` here (use --api-version ${hint.version} for that version)`;
 }
