@@ -89,6 +89,8 @@ function programOf(c: Compiler, replacements: ReadonlyMap<string, string>): Prog
   const read = (name: string) => replacements.get(path.resolve(name)) ?? ts.sys.readFile(name);
   const host: CompilerHost = {
     ...base,
+    // As tsc parses: doc comments only where they can change a type (JavaScript), not the typings'.
+    jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeErrors,
     fileExists: (name) => replacements.has(path.resolve(name)) || base.fileExists(name),
     readFile: read,
     getSourceFile(fileName, languageVersion) {
