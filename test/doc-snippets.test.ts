@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { sourcesUnder, unlessCompiledClean } from "./helpers/clean-compile.ts";
 import { parse } from "../src/cli/args.ts";
 import { clientOptions } from "../src/cli/config.ts";
 import { checkFlags, commandOf } from "../src/cli/plan.ts";
@@ -65,7 +66,8 @@ describe("the TypeScript blocks", () => {
       ]),
     );
     expect(files.size).toBeGreaterThan(8);
-    expect(typeErrors(files)).toEqual([]);
+    const inputs = [...files, ...sourcesUnder("src")];
+    expect(unlessCompiledClean(inputs, () => typeErrors(files))).toEqual([]);
   });
 });
 
