@@ -1,11 +1,17 @@
 // What a tool call hands the model: the body with the API key redacted (src/redact.ts, as error
 // bodies are) as structured content, and as JSON text escaped the way `--json` escapes it
 // (src/line.ts); or a tool error of one clean line. Pure: no SDK and no client here.
-import type { CallToolResult } from "@modelcontextprotocol/server";
 import { clean, printable } from "../line.js";
 
+/** What a tool call answers, as the SDK's CallToolResult has it (src/mcp/server.ts hands it over). */
+export type ToolResult = {
+  isError?: boolean;
+  content: { type: "text"; text: string }[];
+  structuredContent?: Record<string, unknown>;
+};
+
 /** A tool error: one line, without what a terminal would obey. */
-export const toolError = (line: string): CallToolResult => ({
+export const toolError = (line: string): ToolResult => ({
   isError: true,
   content: [{ type: "text", text: clean(line, 500) }],
 });
@@ -28,7 +34,7 @@ export function redactJson(value: unknown, redact: (text: string) => string): un
 export function toolSuccess(
   body: object,
   redact: (text: string) => string,
-): CallToolResult & { structuredContent: Record<string, unknown> } {
+): ToolResult & { structuredContent: Record<string, unknown> } {
   const structuredContent = redactJson(body, redact) as Record<string, unknown>;
   return {
     content: [{ type: "text", text: printable(JSON.stringify(structuredContent)) }],
