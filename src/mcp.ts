@@ -12,10 +12,10 @@ import {
   type StabilityClientOptions,
 } from "./index.js";
 import { toolError, toolSuccess, type ToolResult } from "./mcp/result.js";
-import { serveTools, type ListedTool } from "./mcp/server.js";
+import { serveTools, type ListedTool, type McpStdio } from "./mcp/server.js";
 import { argumentsProblem, toolsFor, type ToolDefinition } from "./mcp/tools.js";
 
-export { MCP_SDK, McpSdkMissingError } from "./mcp/server.js";
+export { MCP_SDK, McpSdkMissingError, type McpStdio } from "./mcp/server.js";
 
 // console.info and console.debug write to stdout, which carries the protocol.
 const TO_STDERR: Logger = {
@@ -48,13 +48,14 @@ async function callTool(
 }
 
 /**
- * Serves the operations as MCP tools over stdio until the client closes stdin and every request
- * received has its answer. Responses are always validated against the spec, and the API key is
- * redacted from what they hold; log lines go to stderr, since stdout carries the protocol.
+ * Serves the operations as MCP tools over stdio (the process's, unless `stdio` names other streams)
+ * until the client closes stdin and every request received has its answer. Responses are always
+ * validated against the spec, and the API key is redacted from what they hold; log lines go to
+ * stderr, since stdout carries the protocol.
  * Rejects with McpSdkMissingError when the SDK is not installed, and with StabilityInputError
  * (nothing served) when an option is refused.
  */
-export async function serveMcp(options: StabilityClientOptions): Promise<void> {
+export async function serveMcp(options: StabilityClientOptions, stdio?: McpStdio): Promise<void> {
   const client = createStabilityClient({
     ...options,
     logger: options.logger ?? TO_STDERR,
@@ -69,11 +70,14 @@ export async function serveMcp(options: StabilityClientOptions): Promise<void> {
     ));
   // The server hands back the tools it was given, so each is one of these definitions.
   const definition = (tool: ListedTool) => tool as ToolDefinition;
-  await serveTools({
-    name: "stability-user",
-    version: VERSION,
-    tools: toolsFor(client.apiVersion),
-    argumentsProblem: (tool, args) => argumentsProblem(definition(tool), args),
-    call: (tool, args, signal) => callTool(client, definition(tool), args, redact, signal),
-  });
+  await serveTools(
+    {
+      name: "stability-user",
+      version: VERSION,
+      tools: toolsFor(client.apiVersion),
+      argumentsProblem: (tool, args) => argumentsProblem(definition(tool), args),
+      call: (tool, args, signal) => callTool(client, definition(tool), args, redact, signal),
+    },
+    stdio,
+  );
 }

@@ -1,6 +1,6 @@
 // The MCP server's stdio transport (src/mcp/stdio.ts) in-process, over streams: how it reads lines,
 // and that it closes only once every request it received has its answer. test/mcp-hostile.test.ts
-// shows the same through the real process.
+// shows the same through the whole server, and test/mcp-process.test.ts through the real process.
 import { PassThrough } from "node:stream";
 import { parseJSONRPCMessage, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import { afterEach, describe, expect, it, vi } from "vitest";

@@ -1,52 +1,18 @@
-// `stability-user mcp` as MCP clients of each protocol generation meet it, over a real stdio child
-// process running the built dist/cli.js, against a local server on 127.0.0.1: the stable SDK's
-// client at revision 2026-07-28, the legacy SDK's client at 2025-11-25, and raw 2025 lines.
+// `stability-user mcp` as MCP clients of each protocol generation meet it: the CLI's main()
+// serving over a pair of streams (test/helpers/mcp.ts), against a local API on 127.0.0.1 per test,
+// so the tests run side by side: the stable SDK's client at revision 2026-07-28 on each API
+// version, the legacy SDK's client at 2025-11-25, and raw 2025 lines. The same over a real stdio
+// process is test/mcp-process.test.ts (and the full client matrix, test/tools/mcp.tools.ts).
 import { readFileSync } from "node:fs";
-import type { Client as StableClient } from "@modelcontextprotocol/client";
-import type { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { API_VERSIONS, OPERATIONS, VERSION, type ApiVersion } from "../src/index.ts";
-import { builtDist, type BuiltDist } from "./helpers/dist.ts";
-import {
-  MODERN,
-  connectLegacy,
-  connectStable,
-  opening,
-  rawSession,
-  toolCall,
-} from "./helpers/mcp.ts";
-import { json, startServer, type Behaviour, type TestServer } from "./helpers/server.ts";
+import { runCli } from "./helpers/cli.ts";
+import { MODERN, mcpKit, opening, toolCall } from "./helpers/mcp.ts";
+import { json } from "./helpers/server.ts";
 
 const KEY = "sk-mcp-test-0123456789abcdef";
-let dist: BuiltDist;
-// One server for the file, and one MCP server process per client; each test sets the answer.
-let server: TestServer;
-let answer: Behaviour;
-const stable = {} as Record<ApiVersion, StableClient>;
-let legacy: LegacyClient;
-
-const launch = (...args: string[]) => ({
-  dist,
-  args: ["--base-url", server.url, ...args],
-  env: { STABILITY_API_KEY: KEY },
-});
-
-beforeAll(async () => {
-  dist = await builtDist();
-  server = await startServer((req, res) => answer(req, res));
-  for (const version of API_VERSIONS)
-    stable[version] = await connectStable(launch("--api-version", version));
-  legacy = await connectLegacy(launch());
-}, 60_000);
-afterAll(async () => {
-  await Promise.all([...Object.values(stable), legacy].map((client) => client.close()));
-  await server.close();
-});
-beforeEach(() => {
-  answer = json(404, { id: "e0", name: "not_found", message: "this test set no answer" });
-  server.received.length = 0;
-});
+const { serve, stable, legacy, raw } = mcpKit(KEY);
 
 interface SpecSchema {
   type?: string;
@@ -115,27 +81,36 @@ const ACCOUNT = {
   organizations: [{ id: "org-1", name: "Ada's", role: "OWNER", is_default: true }],
 };
 
-describe("each protocol generation", () => {
-  it("a 2.x client is served at revision 2026-07-28, by stability-user at the package's version", () => {
-    for (const client of Object.values(stable)) {
+/** An API that answers every request with "not found": for tests that send nothing, or only list. */
+const silent = () =>
+  serve(json(404, { id: "e0", name: "not_found", message: "this test set no answer" }));
+
+describe.concurrent("each protocol generation", () => {
+  it.each(API_VERSIONS)(
+    "a 2.x client is served at revision 2026-07-28 on %s, by stability-user at the package's version",
+    async (version) => {
+      const client = await stable(await silent(), "--api-version", version);
       expect(client.getProtocolEra()).toBe("modern");
       expect(client.getNegotiatedProtocolVersion()).toBe(MODERN);
       expect(client.getServerVersion()).toMatchObject({ name: "stability-user", version: VERSION });
       expect(client.getServerCapabilities()?.tools).toBeDefined();
-    }
-  });
+    },
+  );
 
   it("a 1.x client is served at 2025-11-25, with the same tools as a 2.x client", async () => {
-    expect(legacy.getServerVersion()).toEqual({ name: "stability-user", version: VERSION });
-    const { tools } = await legacy.listTools();
-    expect(tools).toEqual((await stable.v1alpha.listTools()).tools);
+    const api = await silent();
+    const [old, current] = await Promise.all([legacy(api), stable(api)]);
+    expect(old.protocolVersion).toBe("2025-11-25");
+    expect(old.getServerVersion()).toEqual({ name: "stability-user", version: VERSION });
+    const { tools } = await old.listTools();
+    expect(tools).toEqual((await current.listTools()).tools);
   });
 
   it.each(["2025-11-25", "2025-06-18"])(
     "raw 2025 lines at %s are answered at that revision",
     async (revision) => {
-      answer = json(200, { credits: 2 });
-      const run = await rawSession(launch(), [...opening(revision), toolCall(1, "balance", {})]);
+      const api = await serve(json(200, { credits: 2 }));
+      const run = await raw(api, [...opening(revision), toolCall(1, "balance", {})]);
       expect(run.code).toBe(0);
       expect(run.messages).toMatchObject([
         { id: 0, result: { protocolVersion: revision } },
@@ -145,9 +120,12 @@ describe("each protocol generation", () => {
   );
 });
 
-describe.each(API_VERSIONS)("tools/list on %s", (version) => {
+describe.concurrent.each(API_VERSIONS)("tools/list on %s", (version) => {
+  const listed = async () =>
+    (await (await stable(await silent(), "--api-version", version)).listTools()).tools;
+
   it("lists one tool per operation, described and parameterised as the spec says", async () => {
-    const { tools } = await stable[version].listTools();
+    const tools = await listed();
     expect(tools.map((t) => t.name)).toEqual(Object.keys(OPERATIONS));
     for (const tool of tools) {
       const name = tool.name as keyof typeof OPERATIONS;
@@ -167,8 +145,7 @@ describe.each(API_VERSIONS)("tools/list on %s", (version) => {
   });
 
   it("gives each tool whose 200 body is an object that body as its output schema (MCP wants an object)", async () => {
-    const { tools } = await stable[version].listTools();
-    for (const tool of tools) {
+    for (const tool of await listed()) {
       const { body, deref } = specOf(version, tool.name as keyof typeof OPERATIONS);
       if (body.type !== "object") {
         expect(tool.outputSchema, tool.name).toBeUndefined();
@@ -188,8 +165,7 @@ describe.each(API_VERSIONS)("tools/list on %s", (version) => {
   });
 
   it("has input and output schemas that compile in Ajv's strict mode as JSON Schema 2020-12", async () => {
-    const { tools } = await stable[version].listTools();
-    for (const tool of tools) {
+    for (const tool of await listed()) {
       expect(() => strictAjv().compile(tool.inputSchema), tool.name).not.toThrow();
       if (tool.outputSchema)
         expect(() => strictAjv().compile(tool.outputSchema as object), tool.name).not.toThrow();
@@ -197,53 +173,53 @@ describe.each(API_VERSIONS)("tools/list on %s", (version) => {
   });
 });
 
-describe("tools/call", () => {
-  const generations = [
-    ["a 2.x client", () => stable.v1alpha],
-    ["a 1.x client", () => legacy],
-  ] as const;
-
-  it.each(generations)(
+describe.concurrent("tools/call", () => {
+  it.each([
+    ["a 2.x client", stable],
+    ["a 1.x client", legacy],
+  ] as const)(
     "account, for %s: the body as structured content matching the output schema, and as JSON text",
-    async (_, client) => {
-      answer = json(200, ACCOUNT);
-      const result = await client().callTool({ name: "account", arguments: {} });
+    async (_, connect) => {
+      const api = await serve(json(200, ACCOUNT));
+      const client = await connect(api);
+      const result = await client.callTool({ name: "account", arguments: {} });
       expect(result.isError).toBeFalsy();
       expect(result.structuredContent).toEqual(ACCOUNT);
       expect(result.content).toEqual([{ type: "text", text: JSON.stringify(ACCOUNT) }]);
-      const { tools } = await client().listTools();
+      const { tools } = await client.listTools();
       const validate = strictAjv().compile(
         tools.find((t) => t.name === "account")!.outputSchema as object,
       );
       expect(validate(result.structuredContent)).toBe(true);
-      expect(server.received.map((r) => r.path)).toEqual(["/v1alpha/user/account"]);
-      expect(server.received[0]?.headers.authorization).toBe(KEY);
-      expect(server.received[0]?.headers).not.toHaveProperty("organization");
+      expect(api.received.map((r) => r.path)).toEqual(["/v1alpha/user/account"]);
+      expect(api.received[0]?.headers.authorization).toBe(KEY);
+      expect(api.received[0]?.headers).not.toHaveProperty("organization");
     },
   );
 
   it("balance sends the organization as the Organization header on v1", async () => {
-    answer = json(200, { credits: 12.5 });
-    const result = await stable.v1.callTool({
+    const api = await serve(json(200, { credits: 12.5 }));
+    const client = await stable(api, "--api-version", "v1");
+    const result = await client.callTool({
       name: "balance",
       arguments: { organization: "org-42" },
     });
     expect(result.structuredContent).toEqual({ credits: 12.5 });
-    expect(server.received[0]?.path).toBe("/v1/user/balance");
-    expect(server.received[0]?.headers.organization).toBe("org-42");
-    expect(server.received[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(api.received[0]?.path).toBe("/v1/user/balance");
+    expect(api.received[0]?.headers.organization).toBe("org-42");
+    expect(api.received[0]?.headers.authorization).toBe(`Bearer ${KEY}`);
   });
 
   it("balance without an organization sends no Organization header", async () => {
-    answer = json(200, { credits: 3 });
-    const result = await stable.v1alpha.callTool({ name: "balance" });
+    const api = await serve(json(200, { credits: 3 }));
+    const result = await (await stable(api)).callTool({ name: "balance" });
     expect(result.structuredContent).toEqual({ credits: 3 });
-    expect(server.received[0]?.headers).not.toHaveProperty("organization");
+    expect(api.received[0]?.headers).not.toHaveProperty("organization");
   });
 
   it("a body that breaks the schema is a tool error, not structured content", async () => {
-    answer = json(200, { credits: "lots" });
-    const result = await stable.v1alpha.callTool({ name: "balance" });
+    const api = await serve(json(200, { credits: "lots" }));
+    const result = await (await stable(api)).callTool({ name: "balance" });
     expect(result.isError).toBe(true);
     expect(result.structuredContent).toBeUndefined();
   });
@@ -254,12 +230,13 @@ describe("tools/call", () => {
     const arrival = new Promise<void>((resolve) => (arrived = resolve));
     const end = new Promise<void>((resolve) => (ended = resolve));
     // Never answers; without the cancellation the request would stay open for the 60 s timeout.
-    answer = (req) => {
+    const api = await serve((req) => {
       req.socket.once("close", ended);
       arrived();
-    };
+    });
+    const client = await stable(api);
     const controller = new AbortController();
-    const call = stable.v1alpha.callTool({ name: "balance" }, { signal: controller.signal });
+    const call = client.callTool({ name: "balance" }, { signal: controller.signal });
     await arrival;
     controller.abort();
     await expect(call).rejects.toThrow();
@@ -267,11 +244,12 @@ describe("tools/call", () => {
   });
 });
 
-describe("tool errors", () => {
+describe.concurrent("tool errors", () => {
   it("a 401 is one line, the CLI's own, without the key (even when the server echoes it)", async () => {
-    const body = { id: "e1", name: "unauthorized", message: `bad key ${KEY}` };
-    answer = json(401, body);
-    const result = await stable.v1alpha.callTool({ name: "balance" });
+    const api = await serve(
+      json(401, { id: "e1", name: "unauthorized", message: `bad key ${KEY}` }),
+    );
+    const result = await (await stable(api)).callTool({ name: "balance" });
     expect(result.isError).toBe(true);
     const content = result.content as { type: string; text: string }[];
     expect(content).toHaveLength(1);
@@ -279,12 +257,15 @@ describe("tool errors", () => {
     expect(line).toContain("401");
     expect(line).not.toMatch(/\n/);
     expect(JSON.stringify(result)).not.toContain(KEY);
-    const cli = await dist.cli(["balance", "--base-url", server.url], { STABILITY_API_KEY: KEY });
+    const cli = await runCli(["balance", "--base-url", api.url], { STABILITY_API_KEY: KEY });
     expect(cli.stderr).toBe(`stability-user: ${line}\n`);
   });
 
   it("an argument of the wrong type is refused by name, and nothing is sent", async () => {
-    const result = await stable.v1alpha.callTool({
+    const api = await silent();
+    const result = await (
+      await stable(api)
+    ).callTool({
       name: "balance",
       arguments: { organization: 42 },
     });
@@ -292,21 +273,24 @@ describe("tool errors", () => {
     expect(result.content).toEqual([
       { type: "text", text: "balance: organization must be string" },
     ]);
-    expect(server.received).toHaveLength(0);
+    expect(api.received).toHaveLength(0);
   });
 
   it("an unknown tool is a protocol error naming it", async () => {
-    await expect(stable.v1alpha.callTool({ name: "no-such-tool" })).rejects.toThrow(
+    const client = await stable(await silent());
+    await expect(client.callTool({ name: "no-such-tool" })).rejects.toThrow(
       /unknown tool "no-such-tool"/,
     );
   });
 });
 
-describe("the server process", () => {
+describe("starting", () => {
   it("refuses to start without an API key, as the CLI's other commands do", async () => {
-    const run = await dist.cli(["mcp", "--base-url", server.url]);
+    const api = await silent();
+    const run = await runCli(["mcp", "--base-url", api.url]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/^stability-user: no API key/);
+    expect(api.received).toHaveLength(0);
   });
 });

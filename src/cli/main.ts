@@ -8,6 +8,7 @@ import {
   type OperationName,
   type StabilityClient,
 } from "../index.js";
+import type { McpStdio } from "../mcp.js";
 import { UsageError, parse, type Values } from "./args.js";
 import { askedFor, type Asked } from "./asked.js";
 import { checkOutput, unknownLine, type Thresholds } from "./check.js";
@@ -37,6 +38,8 @@ export interface Io {
   out(text: string): void;
   /** Writes one line to stderr. */
   err(line: string): void;
+  /** The streams `mcp` speaks the protocol over; the process's stdin and stdout when not given. */
+  mcp?: McpStdio;
 }
 
 /** Runs the CLI and returns its exit code. */
@@ -268,7 +271,7 @@ async function serveMcp(values: Values, env: Env, io: Io): Promise<number> {
   const options = { ...clientOptions(values, env, (line) => io.err(line)), ...proxy };
   const { serveMcp, McpSdkMissingError } = await import("../mcp.js");
   try {
-    await serveMcp(options);
+    await serveMcp(options, io.mcp);
     return OUTCOMES.ok.code;
   } catch (error) {
     if (!(error instanceof McpSdkMissingError)) throw error;

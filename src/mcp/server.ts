@@ -3,6 +3,7 @@
 // imported only here, when the server starts, and its absence is one line saying what to install.
 // This module imports neither the client nor the spec (src/mcp.ts brings them): its types cannot
 // change with src/generated/, so drift's compile verdict never has to check the SDK's.
+import type { Readable, Writable } from "node:stream";
 import type { JSONRPCRequest, Result, ServerContext } from "@modelcontextprotocol/server";
 import { clean } from "../line.js";
 import { toolError, type ToolResult } from "./result.js";
@@ -59,6 +60,12 @@ export interface ToolHost {
   argumentsProblem(tool: ListedTool, args: unknown): string | undefined;
   /** Calls the tool's operation with arguments its input schema accepted. */
   call(tool: ListedTool, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolResult>;
+}
+
+/** The streams the protocol runs over: the process's stdin and stdout, or a test's. */
+export interface McpStdio {
+  stdin: Readable;
+  stdout: Writable;
 }
 
 type Check = (data: unknown) => { valid: boolean; errorMessage?: string | undefined };
@@ -128,10 +135,14 @@ function makeServer(sdk: Sdk, host: ToolHost, served: Served[]) {
 }
 
 /**
- * Serves `host`'s tools over stdio until the client closes stdin and every request received has
- * its answer. Rejects with McpSdkMissingError when the SDK is not installed.
+ * Serves `host`'s tools over stdio (the process's, unless `stdio` names other streams) until the
+ * client closes stdin and every request received has its answer. Rejects with McpSdkMissingError
+ * when the SDK is not installed.
  */
-export async function serveTools(host: ToolHost): Promise<void> {
+export async function serveTools(
+  host: ToolHost,
+  stdio: McpStdio = { stdin: process.stdin, stdout: process.stdout },
+): Promise<void> {
   const sdk = await loadSdk();
   // Each schema is compiled on the tool's first call, not before the first answer.
   const validator = new sdk.AjvJsonSchemaValidator();
@@ -144,7 +155,7 @@ export async function serveTools(host: ToolHost): Promise<void> {
     input: compiled(tool.inputSchema),
     output: tool.outputSchema && compiled(tool.outputSchema),
   }));
-  const transport = new LineTransport(process.stdin, process.stdout, {
+  const transport = new LineTransport(stdio.stdin, stdio.stdout, {
     parse: sdk.parseJSONRPCMessage,
     maxLineBytes: sdk.STDIO_DEFAULT_MAX_BUFFER_SIZE,
     drainMs: DRAIN_MS,

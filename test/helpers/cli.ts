@@ -2,16 +2,24 @@
 // stderr collected as the process would write them (src/cli.ts adds a newline to each write).
 // A throw out of main() is what the process would report as a crash: exit 1 and a stack on stderr.
 import { inspect } from "node:util";
-import { main } from "../../src/cli/main.ts";
+import { main, type Io } from "../../src/cli/main.ts";
 import type { Run } from "./server.ts";
 
-/** Runs `stability-user ...args` with exactly `env` (nothing of process.env). */
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+/**
+ * Runs `stability-user ...args` with exactly `env` (nothing of process.env); `mcp` speaks the
+ * protocol over `mcpStdio` (test/helpers/mcp.ts).
+ */
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  mcpStdio?: Io["mcp"],
+): Promise<Run> {
   let stdout = "";
   let stderr = "";
-  const io = {
+  const io: Io = {
     out: (text: string) => void (stdout += `${text}\n`),
     err: (line: string) => void (stderr += `${line}\n`),
+    ...(mcpStdio && { mcp: mcpStdio }),
   };
   try {
     const code = await main(args, env, io);
