@@ -125,16 +125,27 @@ export function mcpKit(key: string) {
     args: ["--base-url", api.url, ...args],
     env: env ?? { STABILITY_API_KEY: key },
   });
-  /** An in-process server for `launch`, and a transport of a client's over its streams. */
-  const open = <Message extends object>(launch: Launch) => {
-    const { stdin, stdout, exited } = serveInProcess(launch);
+  /**
+   * Connects `client` to an in-process server for `server` through a transport `connect` hands
+   * it; fails at once, with the server's stderr, when the server ends first (a refused option).
+   */
+  const connect = async <Message extends object>(
+    server: Launch,
+    connecting: (transport: LinesTransport<Message>) => Promise<void>,
+  ) => {
+    const { stdin, stdout, exited } = serveInProcess(server);
     exits.push(exited);
-    return new LinesTransport<Message>(stdin, stdout);
+    const transport = new LinesTransport<Message>(stdin, stdout);
+    const ended = exited.then(({ code, stderr }) => {
+      throw new Error(`mcp ended before the client connected, exit ${code}: ${stderr.trim()}`);
+    });
+    await Promise.race([connecting(transport), ended]);
+    return transport;
   };
   const stableAs = async (server: Launch) => {
     const client = stableClient();
     clients.push(client);
-    await client.connect(open<StableMessage>(server));
+    await connect<StableMessage>(server, (transport) => client.connect(transport));
     return client;
   };
   return {
@@ -150,8 +161,7 @@ export function mcpKit(key: string) {
     legacy: async (api: TestServer, ...args: string[]) => {
       const client = legacyClient();
       clients.push(client);
-      const transport = open<LegacyMessage>(launch(api, args));
-      await client.connect(transport);
+      const transport = await connect<LegacyMessage>(launch(api, args), (t) => client.connect(t));
       return Object.assign(client, { protocolVersion: transport.protocolVersion });
     },
     raw: async (
