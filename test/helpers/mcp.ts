@@ -126,8 +126,9 @@ export function mcpKit(key: string) {
     env: env ?? { STABILITY_API_KEY: key },
   });
   /**
-   * Connects `client` to an in-process server for `server` through a transport `connect` hands
-   * it; fails at once, with the server's stderr, when the server ends first (a refused option).
+   * Starts an in-process server as `server` says and runs `connecting` (a client's connect) on a
+   * transport over its streams; fails at once, with the server's stderr, when the server ends
+   * first (a refused option, a missing key).
    */
   const connect = async <Message extends object>(
     server: Launch,
@@ -173,7 +174,7 @@ export function mcpKit(key: string) {
       exits.push(exited);
       const protocol = (async () => {
         let text = "";
-        for await (const chunk of stdout) text += String(chunk);
+        for await (const chunk of stdout.setEncoding("utf8")) text += chunk as string;
         return text;
       })();
       stdin.end(messages.map((m) => `${JSON.stringify(m)}\n`).join(""));
