@@ -107,6 +107,8 @@ describe("timeoutMs: Infinity", () => {
     expect(sent?.aborted).toBe(true);
     await failure(signalled);
     expect(held.inits[0]?.signal).toBeUndefined();
+    // Not even as a key: a fetch that asks `"signal" in init` sees none.
+    expect(held.inits[0]).not.toHaveProperty("signal");
   });
 
   it("adds one listener to a signal shared by 100 calls in flight, and none is left behind", async () => {
