@@ -2,12 +2,7 @@
 // Compares each vendored version's operations with its own upstream, in one run with one report.
 // Exit codes like diff(1): 0 no drift at or above --fail-on, 1 drift, 2 could not check.
 // `npm run drift -- --help` says it all; the work is in lib/drift-cli.ts.
-import { warmCompiler } from "./lib/drift/compile.ts";
-
-// The compiler's thread starts on src/ before the rest of drift loads (about a second), so that a
-// compile, should the run need one, finds the typings parsed.
-warmCompiler();
-const { runDrift } = await import("./lib/drift-cli.ts");
+import { runDrift } from "./lib/drift-cli.ts";
 
 process.exitCode = await runDrift(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),

@@ -159,4 +159,11 @@ describe("checkStrict", () => {
     );
     expect(() => checkStrict({ properties: { a: {} } }, "#/untyped")).toThrow(/^#\/untyped: /);
   });
+
+  it("judges each schema alone: an $id checked before, even in a refused schema, is not taken", () => {
+    const named = { $id: "https://example.test/balance", type: "object" };
+    expect(() => checkStrict({ ...named, format: "x" }, "#/first")).toThrow(/^#\/first: /);
+    expect(() => checkStrict(named, "#/second")).not.toThrow();
+    expect(() => checkStrict({ ...named }, "#/third")).not.toThrow();
+  });
 });

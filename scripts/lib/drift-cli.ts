@@ -13,7 +13,6 @@ import {
   sortFindings,
   subsetOf,
   verdictFindings,
-  warmCompiler,
   type Level,
 } from "./drift/index.ts";
 import {
@@ -103,8 +102,6 @@ export async function runDrift(args: string[], io: DriftIo): Promise<number> {
     return usageError("--vendored needs --api-version (one file per version)");
   }
 
-  // A compile, when one is needed, comes last: its typings are parsed meanwhile, in another thread.
-  warmCompiler();
   // Progress goes to stderr so stdout is only the report (json parses, markdown appends cleanly).
   const step = (line: string) => io.stderr(`drift: ${line}\n`);
 
@@ -124,7 +121,7 @@ export async function runDrift(args: string[], io: DriftIo): Promise<number> {
     const location = locationOf(upstream.source);
     // --timeout-ms bounds every `$ref` read too, as it bounds the root document.
     const revision = await subsetOf(doc, location, version, { timeoutMs });
-    // The loop goes first: should it need a compile, the compiler's thread runs it while this
+    // The loop goes first: should it need a compile, the compiler's process runs it while this
     // thread compares the subsets.
     let onCompile = () => {};
     const compiling = new Promise<void>((resolve) => (onCompile = resolve));

@@ -147,16 +147,23 @@ class Translation {
   }
 }
 
+// One validator for every check: a new Ajv compiles its meta-schemas first (tens of milliseconds).
+let strictAjv: Ajv2020 | undefined;
+
 /**
  * Throws unless `schema` compiles under Ajv's strict mode as JSON Schema 2020-12: what an MCP
  * client may use, so generation fails before a client would.
  */
 export function checkStrict(schema: Node, where: string): void {
   try {
-    new Ajv2020({ strict: true }).compile(schema);
+    strictAjv ??= new Ajv2020({ strict: true });
+    strictAjv.compile(schema);
   } catch (error) {
     throw new UpstreamError(
       `${where}: not valid JSON Schema 2020-12 in Ajv's strict mode (${(error as Error).message})`,
     );
+  } finally {
+    // Compiled and forgotten: the next schema must not find this one's ids registered.
+    strictAjv?.removeSchema();
   }
 }

@@ -26,7 +26,7 @@ export interface LoopInput {
   vendored: string;
   /** Bounds on every `$ref` read, as for the comparison. */
   limits?: Partial<ReadLimits>;
-  /** Called once the compile, if the loop needs one, runs in the compiler's thread. */
+  /** Called once the compile, if the loop needs one, runs in the compiler's process. */
   onCompile?: () => void;
 }
 
