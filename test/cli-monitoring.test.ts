@@ -291,6 +291,24 @@ describe.concurrent("every wait ends", () => {
       `stability-user: STABILITY_API_KEY_FILE ${fifo} is not a regular file`,
     );
   });
+
+  it("bounds the key file's read by --deadline-ms: unread in time, the run is a temporary failure", async () => {
+    const file = fresh("key-slow");
+    await writeFile(file, "sk-abc\n", { mode: 0o600 });
+    // 1 ms is less than any read takes (it runs in a child process, which a hung file system can
+    // hold in the kernel; test/tools/key-file.tools.ts has one that never answers).
+    const [run, check] = await Promise.all(
+      [["balance"], ["check", "--format", "prometheus"]].map((args) =>
+        cli([...args, "--deadline-ms", "1", "--base-url", "http://127.0.0.1:9"], {
+          STABILITY_API_KEY_FILE: file,
+        }),
+      ),
+    );
+    const line = `stability-user: STABILITY_API_KEY_FILE ${file} did not answer within 1 ms; nothing read`;
+    expect([run!.code, lines(run!.stderr)]).toEqual([5, [line]]);
+    expect([check!.code, lines(check!.stderr)]).toEqual([3, [line]]);
+    expect(check!.stdout).toContain('stability_credits_check_failure_info{reason="temporary"} 1');
+  });
 });
 
 describe.concurrent("clear words", () => {

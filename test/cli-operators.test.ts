@@ -325,15 +325,18 @@ describe.concurrent("stability-user for operators", () => {
       expect(server.received[0]!.headers.authorization).toBe(KEY);
     });
 
-    it("refuses a key file others can read, a missing one, and both variables at once", async () => {
+    it("refuses a key file others can read, a missing one, a large one, and both variables at once", async () => {
       const open = path.join(scratch, "key-open");
       await writeFile(open, KEY);
       await chmod(open, 0o644);
+      const large = path.join(scratch, "key-large");
+      await writeFile(large, "k".repeat(4097), { mode: 0o600 });
       const server = await startServer(json(200, { credits: 3 }));
       const runs = await Promise.all(
         [
           [{ STABILITY_API_KEY_FILE: open }, /readable by others \(mode 644\); run chmod o-rwx/],
           [{ STABILITY_API_KEY_FILE: path.join(scratch, "none") }, /cannot be read \(ENOENT\)/],
+          [{ STABILITY_API_KEY_FILE: large }, /is over 4096 bytes; it should hold the key only$/],
           [{ STABILITY_API_KEY_FILE: open, STABILITY_API_KEY: KEY }, /both STABILITY_API_KEY and/],
         ].map(async ([env, says]) => ({
           says: says as RegExp,

@@ -255,17 +255,14 @@ describe("the shell, text and JSON blocks", () => {
     }
   });
 
-  it("give `stability-user mcp` flags it takes and a key it accepts", () => {
+  it("give `stability-user mcp` flags it takes and a key it accepts", async () => {
     const mcp = all.filter(({ args }) => args[0] === "mcp");
     expect(mcp.length).toBeGreaterThan(0);
     for (const { args, at } of mcp) {
       const { values, positionals } = parse(args);
       checkFlags(values, commandOf(positionals));
-      expect(
-        () =>
-          createStabilityClient(clientOptions(values, { STABILITY_API_KEY: "sk-docs" }, () => {})),
-        at,
-      ).not.toThrow();
+      const options = await clientOptions(values, { STABILITY_API_KEY: "sk-docs" }, () => {});
+      expect(() => createStabilityClient(options), at).not.toThrow();
     }
   });
 

@@ -9,6 +9,8 @@ import { listing } from "./text.js";
 /** A usage error: one line naming the flag and the fix; the usage summary follows it. */
 export class UsageError extends Error {
   override name = "UsageError";
+  /** How the run ends: a usage error, or (a key file that does not answer) a temporary failure. */
+  readonly outcome: "usage" | "temporary" = "usage";
 }
 
 /** Which commands a flag applies to; main.ts checks it against the command given. */

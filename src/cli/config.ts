@@ -1,8 +1,8 @@
 // Where the CLI's settings come from: the key (STABILITY_API_KEY or STABILITY_API_KEY_FILE) and the
 // client options, built the same way for every command (the MCP server's too).
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { formatWithOptions } from "node:util";
 import {
+  DEFAULTS,
   VERSION,
   levels,
   type ApiVersion,
@@ -10,16 +10,17 @@ import {
   type StabilityClientOptions,
 } from "../index.js";
 import { UsageError, type Values } from "./args.js";
+import { readKeyFile } from "./key-file.js";
 import { clean } from "./text.js";
 import { decimalOf } from "./thresholds.js";
 
 export type Env = Record<string, string | undefined>;
 
-/** A key file is a few dozen bytes; a larger one is not a key file. */
-const KEY_FILE_BYTES = 4096;
-
-/** The API key, from STABILITY_API_KEY or the file STABILITY_API_KEY_FILE names, trimmed. */
-export function readApiKey(env: Env): string {
+/**
+ * The API key, from STABILITY_API_KEY or the file STABILITY_API_KEY_FILE names, trimmed; the file
+ * is waited for at most `withinMs`.
+ */
+async function readApiKey(env: Env, withinMs: number): Promise<string> {
   // An empty variable (an unset $VAR in a sourced file) counts as unset.
   const file = env.STABILITY_API_KEY_FILE || undefined;
   if (file !== undefined && env.STABILITY_API_KEY)
@@ -32,39 +33,13 @@ export function readApiKey(env: Env): string {
       throw new UsageError("no API key: set STABILITY_API_KEY or STABILITY_API_KEY_FILE");
     return key;
   }
-  const key = readKeyFile(file).trim();
+  const key = (await readKeyFile(file, withinMs)).trim();
   if (!key) throw new UsageError(`STABILITY_API_KEY_FILE ${clean(file, 120)} is empty`);
   return key;
 }
 
-function readKeyFile(file: string): string {
-  const named = `STABILITY_API_KEY_FILE ${clean(file, 120)}`;
-  let fd: number;
-  try {
-    // Non-blocking, so opening a FIFO returns at once (to be refused below) instead of waiting
-    // for a writer; a regular file reads the same either way.
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
-  } catch (error) {
-    throw new UsageError(`${named} cannot be read (${(error as NodeJS.ErrnoException).code})`);
-  }
-  try {
-    // Checked on the open file, so the file checked is the file read.
-    const stats = fstatSync(fd);
-    const { mode, size } = stats;
-    if (!stats.isFile()) throw new UsageError(`${named} is not a regular file`);
-    if (process.platform !== "win32" && (mode & 0o007) !== 0)
-      throw new UsageError(
-        `${named} is readable by others (mode ${(mode & 0o777).toString(8)}); run chmod o-rwx on it`,
-      );
-    if (size > KEY_FILE_BYTES)
-      throw new UsageError(`${named} is over ${KEY_FILE_BYTES} bytes; it should hold the key only`);
-    const buffer = Buffer.alloc(KEY_FILE_BYTES + 1);
-    const read = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, read).toString("utf8");
-  } finally {
-    closeSync(fd);
-  }
-}
+// A bound that is not positive is refused later, by main.ts or the library, in their own words.
+const positive = (ms: number | undefined) => (ms !== undefined && ms > 0 ? ms : undefined);
 
 /** A flag's number, decimal only; its range is the library's (or the caller's) to check. */
 export function numberOf(values: Values, flag: string): number | undefined {
@@ -77,18 +52,24 @@ export function numberOf(values: Values, flag: string): number | undefined {
  * finite numbers) before it is printed or compared, so a bad answer is never a success. Every
  * setting comes from `values` and `env`, never from process.env, so main() runs the same in a test.
  */
-export function clientOptions(
+export async function clientOptions(
   values: Values,
   env: Env,
   err: (line: string) => void,
-): StabilityClientOptions {
+): Promise<StabilityClientOptions> {
   // One line per log call, on stderr: stdout must stay clean for --format json | jq.
   const log = (message: string, ...details: unknown[]) =>
     err(formatWithOptions({ breakLength: Infinity }, message, ...details));
   return {
     validateResponses: true,
     apiVersion: values["api-version"] as ApiVersion | undefined,
-    apiKey: readApiKey(env),
+    // The key file is bound like a call: by --deadline-ms, else by --timeout-ms or its default.
+    apiKey: await readApiKey(
+      env,
+      positive(numberOf(values, "deadline-ms")) ??
+        positive(numberOf(values, "timeout-ms")) ??
+        DEFAULTS.timeoutMs,
+    ),
     apiKeyPrefix: values["api-key-prefix"] as string | undefined,
     // An empty STABILITY_BASE_URL counts as unset, as it does for the library.
     baseUrl:

@@ -15,7 +15,8 @@ export const OUTCOMES = {
   low: { code: 3, meaning: "a balance is below --min-credits (the balance is still printed)" },
   temporary: {
     code: 5,
-    meaning: "temporary: no connection, a timeout, --deadline-ms, 429 or 5xx; try later",
+    meaning:
+      "temporary: no connection, a timeout, --deadline-ms, a key file that does not answer, 429 or 5xx; try later",
   },
   refused: { code: 4, meaning: "the key or the organization was refused (401 or 403)" },
   failed: {

@@ -63,7 +63,8 @@ export async function main(argv: string[], env: Env, io: Io): Promise<number> {
       error instanceof StabilityInputError
         ? `${sourceOf(error.field, given, env)} ${error.problem}`
         : error.message;
-    return refuse(clean(message, 300), asked, io);
+    const outcome = error instanceof UsageError ? error.outcome : "usage";
+    return refuse(clean(message, 300), outcome, asked, io);
   }
 }
 
@@ -71,18 +72,23 @@ export async function main(argv: string[], env: Env, io: Io): Promise<number> {
  * A usage error (a flag, the key file, a proxy variable) in the format asked for, where the output
  * was to go: a Prometheus file then says the check failed, rather than keeping its last success.
  */
-async function refuse(line: string, { command, format, output }: Asked, io: Io): Promise<number> {
+async function refuse(
+  line: string,
+  outcome: "usage" | "temporary",
+  { command, format, output }: Asked,
+  io: Io,
+): Promise<number> {
   const out =
     format === "prometheus"
-      ? prometheusFailure(CHECKED, "usage")
+      ? prometheusFailure(CHECKED, outcome)
       : format === "json"
         ? JSON.stringify(failureJson(new UsageError(line), line))
         : format === "check" || (command === "check" && format === undefined)
           ? unknownLine(line)
           : "";
   await emit({ out, err: [line] }, output, io);
-  io.err("Run stability-user --help for usage.");
-  return command === "check" ? STATES.UNKNOWN.code : OUTCOMES.usage.code;
+  if (outcome === "usage") io.err("Run stability-user --help for usage.");
+  return command === "check" ? STATES.UNKNOWN.code : OUTCOMES[outcome].code;
 }
 
 /** A positive number of milliseconds from a flag, or undefined when not given. */
@@ -151,7 +157,7 @@ async function read(
   { deadlineMs, concurrency }: { deadlineMs: number | undefined; concurrency: number },
 ): Promise<Reading> {
   const { close: _, ...through } = proxy;
-  const options = { ...clientOptions(values, env, (line) => io.err(line)), ...through };
+  const options = { ...(await clientOptions(values, env, (line) => io.err(line))), ...through };
   const fetch = proxy.fetch ?? globalThis.fetch;
   // Typed as a client of any version from the start: converting a v1alpha client to one would make
   // the compiler compare two instantiations of openapi-fetch's Client, a second of every type check.
@@ -268,7 +274,7 @@ async function emit(
 /** `stability-user mcp`: the MCP server (src/mcp.ts) and its SDK load only for this command. */
 async function serveMcp(values: Values, env: Env, io: Io): Promise<number> {
   const { close, ...proxy } = await proxyOptions(env);
-  const options = { ...clientOptions(values, env, (line) => io.err(line)), ...proxy };
+  const options = { ...(await clientOptions(values, env, (line) => io.err(line))), ...proxy };
   const { serveMcp, McpSdkMissingError } = await import("../mcp.js");
   try {
     await serveMcp(options, io.mcp);

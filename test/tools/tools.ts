@@ -13,6 +13,9 @@ const TOOLS = {
   nagios: { bin: "/usr/sbin/nagios4", pkg: "nagios4-core" },
   // Debian's python3, where python3-nagiosplugin installs (not whatever python3 is first on PATH).
   python: { bin: "/usr/bin/python3", pkg: "python3-nagiosplugin" },
+  // FUSE from Python, for a file system that never answers (test/tools/hung-fs.py).
+  fusepy: { bin: "/usr/lib/python3/dist-packages/fusepy.py", pkg: "python3-fusepy" },
+  fusermount: { bin: "/usr/bin/fusermount", pkg: "fuse" },
 } as const;
 
 /** A tool's path; a missing one fails the tier naming the package that holds it. */
