@@ -145,21 +145,25 @@ const NUMBER = /^-\d|^-\.\d/;
 /** The flag as typed, without any value; a short flag by its letter. */
 const shown = (raw: string) => (/^--?[\w-]{1,40}$/.test(raw) ? raw : "an option");
 
-/** Parses argv by FLAGS; throws UsageError in the CLI's words. Values are never echoed. */
-export function parse(argv: string[]): Parsed {
+/** argv as node:util's tokens for FLAGS, refusing nothing; `repeated` takes every flag as repeatable. */
+export function tokensOf(argv: string[], repeated = false) {
   const options = Object.fromEntries(
     Object.entries(FLAGS).map(([name, f]) => [
       name,
-      { type: f.type, ...(f.short ? { short: f.short } : {}), multiple: f.multiple ?? false },
+      {
+        type: f.type,
+        ...(f.short ? { short: f.short } : {}),
+        multiple: repeated || (f.multiple ?? false),
+      },
     ]),
   );
-  const { tokens } = parseArgs({
-    args: argv,
-    options,
-    allowPositionals: true,
-    strict: false,
-    tokens: true,
-  });
+  return parseArgs({ args: argv, options, allowPositionals: true, strict: false, tokens: true })
+    .tokens;
+}
+
+/** Parses argv by FLAGS; throws UsageError in the CLI's words. Values are never echoed. */
+export function parse(argv: string[]): Parsed {
+  const tokens = tokensOf(argv);
   const values: Values = {};
   const positionals: string[] = [];
   for (const token of tokens) {

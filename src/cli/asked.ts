@@ -1,9 +1,8 @@
 // What a command line asked for, read leniently: when it is refused, the refusal still goes where
 // the output would have gone (--output), in the format asked for (a Prometheus file that says
 // `stability_credits_check_success 0`, check's UNKNOWN line), so no stale file stays "OK".
-import { parseArgs } from "node:util";
 import { OPERATIONS } from "../index.js";
-import { FLAGS } from "./args.js";
+import { tokensOf } from "./args.js";
 import { FORMATS, type Format } from "./formats.js";
 
 export interface Asked {
@@ -14,16 +13,7 @@ export interface Asked {
 
 /** Every value of each flag, as given; nothing is refused here. */
 function lenient(argv: string[]) {
-  const options = Object.fromEntries(
-    Object.entries(FLAGS).map(([name, f]) => [name, { type: f.type, multiple: true }]),
-  );
-  const { tokens } = parseArgs({
-    args: argv,
-    options,
-    allowPositionals: true,
-    strict: false,
-    tokens: true,
-  });
+  const tokens = tokensOf(argv, true);
   const given: Record<string, (string | undefined)[]> = {};
   const positionals: string[] = [];
   for (const token of tokens) {
