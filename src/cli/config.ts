@@ -10,7 +10,7 @@ import {
   type StabilityClientOptions,
 } from "../index.js";
 import { UsageError, type Values } from "./args.js";
-import { readKeyFile } from "./key-file.js";
+import { readKeyFile, type KeyFileBound } from "./key-file.js";
 import { clean } from "./text.js";
 import { decimalOf } from "./thresholds.js";
 
@@ -18,9 +18,9 @@ export type Env = Record<string, string | undefined>;
 
 /**
  * The API key, from STABILITY_API_KEY or the file STABILITY_API_KEY_FILE names, trimmed; the file
- * is waited for at most `withinMs`.
+ * is waited for until `bound` ends.
  */
-async function readApiKey(env: Env, withinMs: number): Promise<string> {
+async function readApiKey(env: Env, bound: () => KeyFileBound): Promise<string> {
   // An empty variable (an unset $VAR in a sourced file) counts as unset.
   const file = env.STABILITY_API_KEY_FILE || undefined;
   if (file !== undefined && env.STABILITY_API_KEY)
@@ -33,13 +33,24 @@ async function readApiKey(env: Env, withinMs: number): Promise<string> {
       throw new UsageError("no API key: set STABILITY_API_KEY or STABILITY_API_KEY_FILE");
     return key;
   }
-  const key = (await readKeyFile(file, withinMs)).trim();
+  const key = (await readKeyFile(file, bound())).trim();
   if (!key) throw new UsageError(`STABILITY_API_KEY_FILE ${clean(file, 120)} is empty`);
   return key;
 }
 
 // A bound that is not positive is refused later, by main.ts or the library, in their own words.
 const positive = (ms: number | undefined) => (ms !== undefined && ms > 0 ? ms : undefined);
+
+/**
+ * The key file is bound like a call: by the run's deadline (--deadline-ms, armed as the run
+ * starts, so the read counts against it), else by --timeout-ms or its default.
+ */
+function keyFileBound(values: Values, deadline: AbortSignal | undefined): KeyFileBound {
+  const deadlineMs = positive(numberOf(values, "deadline-ms"));
+  if (deadline && deadlineMs !== undefined) return { signal: deadline, ms: deadlineMs };
+  const ms = deadlineMs ?? positive(numberOf(values, "timeout-ms")) ?? DEFAULTS.timeoutMs;
+  return { signal: AbortSignal.timeout(ms), ms };
+}
 
 /** A flag's number, decimal only; its range is the library's (or the caller's) to check. */
 export function numberOf(values: Values, flag: string): number | undefined {
@@ -56,6 +67,7 @@ export async function clientOptions(
   values: Values,
   env: Env,
   err: (line: string) => void,
+  deadline?: AbortSignal,
 ): Promise<StabilityClientOptions> {
   // One line per log call, on stderr: stdout must stay clean for --format json | jq.
   const log = (message: string, ...details: unknown[]) =>
@@ -63,13 +75,7 @@ export async function clientOptions(
   return {
     validateResponses: true,
     apiVersion: values["api-version"] as ApiVersion | undefined,
-    // The key file is bound like a call: by --deadline-ms, else by --timeout-ms or its default.
-    apiKey: await readApiKey(
-      env,
-      positive(numberOf(values, "deadline-ms")) ??
-        positive(numberOf(values, "timeout-ms")) ??
-        DEFAULTS.timeoutMs,
-    ),
+    apiKey: await readApiKey(env, () => keyFileBound(values, deadline)),
     apiKeyPrefix: values["api-key-prefix"] as string | undefined,
     // An empty STABILITY_BASE_URL counts as unset, as it does for the library.
     baseUrl:

@@ -59,9 +59,18 @@ function keyFromAnswer(named: string, answer: Answer): string {
   throw new UsageError(`${named} is over ${KEY_FILE_BYTES} bytes; it should hold the key only`);
 }
 
-/** The key file's text, or a UsageError naming STABILITY_API_KEY_FILE; at most `withinMs` of waiting. */
-export function readKeyFile(file: string, withinMs: number): Promise<string> {
+/** How long the key file may take: `signal` ends the wait; `ms` is what the refusal says. */
+export interface KeyFileBound {
+  signal: AbortSignal;
+  ms: number;
+}
+
+/** The key file's text, or a UsageError naming STABILITY_API_KEY_FILE; waited for until `bound` ends. */
+export function readKeyFile(file: string, bound: KeyFileBound): Promise<string> {
   const named = `STABILITY_API_KEY_FILE ${clean(file, 120)}`;
+  const late = () =>
+    new KeyFileTimeout(`${named} did not answer within ${bound.ms} ms; nothing read`);
+  if (bound.signal.aborted) return Promise.reject(late());
   return new Promise((resolve, reject) => {
     // No environment: the child needs none, and NODE_OPTIONS would load a loader it does not need.
     const child = spawn(process.execPath, ["-e", READER, file], {
@@ -72,20 +81,15 @@ export function readKeyFile(file: string, withinMs: number): Promise<string> {
     const chunks: Buffer[] = [];
     let bytes = 0;
     const settle = (outcome: () => void) => {
-      clearTimeout(timer);
+      bound.signal.removeEventListener("abort", expire);
       child.stdout.destroy();
       child.kill("SIGKILL");
       // A child stuck in the kernel stays behind, unwaited: this process must still exit.
       child.unref();
       outcome();
     };
-    const timer = setTimeout(
-      () =>
-        settle(() =>
-          reject(new KeyFileTimeout(`${named} did not answer within ${withinMs} ms; nothing read`)),
-        ),
-      withinMs,
-    );
+    const expire = () => settle(() => reject(late()));
+    bound.signal.addEventListener("abort", expire);
     child.stdout.on("data", (chunk: Buffer) => {
       bytes += chunk.length;
       if (bytes <= MAX_ANSWER_BYTES) chunks.push(chunk);

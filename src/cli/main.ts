@@ -156,8 +156,11 @@ async function read(
   proxy: ProxyOptions,
   { deadlineMs, concurrency }: { deadlineMs: number | undefined; concurrency: number },
 ): Promise<Reading> {
+  // Armed first: --deadline-ms bounds the whole command, the key file's read included.
+  const signal = deadlineMs === undefined ? undefined : AbortSignal.timeout(deadlineMs);
   const { close: _, ...through } = proxy;
-  const options = { ...(await clientOptions(values, env, (line) => io.err(line))), ...through };
+  const err = (line: string) => io.err(line);
+  const options = { ...(await clientOptions(values, env, err, signal)), ...through };
   const fetch = proxy.fetch ?? globalThis.fetch;
   // Typed as a client of any version from the start: converting a v1alpha client to one would make
   // the compiler compare two instantiations of openapi-fetch's Client, a second of every type check.
@@ -173,7 +176,6 @@ async function read(
     concurrency,
   };
   await probe(client, plan);
-  const signal = deadlineMs === undefined ? undefined : AbortSignal.timeout(deadlineMs);
   const gate = pauseGate();
   const results = all
     ? await everyScope(client, fetch, { ...plan, fromServer: true }, signal, gate)

@@ -9,6 +9,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { builtDist, type BuiltDist } from "../helpers/dist.ts";
+import { json, startServer } from "../helpers/server.ts";
 import { exec, tool } from "./tools.ts";
 
 const HUNG_FS = path.resolve("test/tools/hung-fs.py");
@@ -50,11 +51,11 @@ const isRegular = (file: string) =>
     () => false,
   );
 
-/** The CLI with its key in the hung file, and how long it took to end. */
-async function run(args: string[]) {
+/** The CLI with its key in the hung file (or `file`), and how long it took to end. */
+async function run(args: string[], file = "key", baseUrl = "http://127.0.0.1:9") {
   const started = Date.now();
-  const ran = await dist.cli([...args, "--base-url", "http://127.0.0.1:9"], {
-    STABILITY_API_KEY_FILE: path.join(mount, "key"),
+  const ran = await dist.cli([...args, "--base-url", baseUrl], {
+    STABILITY_API_KEY_FILE: path.join(mount, file),
   });
   return { ...ran, ms: Date.now() - started };
 }
@@ -95,5 +96,18 @@ describe("a key file that never answers", () => {
     expect(written).toContain("stability_credits_check_success 0\n");
     expect(written).toContain('stability_credits_check_failure_info{reason="temporary"} 1\n');
     expect(await exec(tool("promtool"), ["check", "metrics"], written)).toMatchObject({ code: 0 });
+  });
+
+  it("counts a slow read against --deadline-ms, which bounds the whole command", async () => {
+    // The key arrives after 3 s (test/tools/hung-fs.py) and the API answers 2 s after it is asked:
+    // within a 4 s deadline for the whole command, the answer can only come too late.
+    const api = await startServer((req, res) => {
+      setTimeout(() => json(200, { credits: 1 })(req, res), 2000);
+    });
+    const ran = await run(["balance", "--deadline-ms", "4000"], "slow", api.url);
+    await api.close();
+    expect(api.received[0]?.headers.authorization).toBe("sk-slow-key-0123");
+    expect([ran.code, ran.stdout]).toEqual([5, ""]);
+    expect(ran.stderr).toMatch(/no complete answer within --deadline-ms 4000/);
   });
 });
